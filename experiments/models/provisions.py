@@ -1,0 +1,219 @@
+"""Laws, their provisions, and the exemptions experiments asked for.
+
+A law is stored per version (LAB before and after lov nr. 548 af 7. maj 2019), and a provision belongs to one
+version; `successor` links a renumbered provision to its new place (LAB §§ 27–30 → LAB § 40, stk. 1), so the
+network can follow an exemption across rewrites of the law.
+"""
+
+import dataclasses
+import re
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from experiments.models.choices import ApplicationRound, Decision, LegalBasis
+from experiments.references import KNOWN_LAWS, LegalReference, format_reference
+
+
+class LawQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(repealed_on__isnull=True)
+
+    def current_version(self, key: str):
+        """The version of law `key` in force now, or the newest one if all are repealed."""
+        versions = self.filter(key=key).order_by(models.F("repealed_on").desc(nulls_first=True), "-in_force_from")
+        return versions.first()
+
+
+class Law(index.Indexed, models.Model):
+    key = models.CharField(
+        _("nøgle"), max_length=20, help_text=_("Samme nøgle for alle versioner af loven, fx SEL, LAB, SDPL.")
+    )
+    abbreviation = models.CharField(_("forkortelse"), max_length=60, help_text=_("Som den skrives: SEL, LAB, sygedagpengeloven."))
+    name = models.CharField(_("titel"), max_length=255)
+    version_label = models.CharField(
+        _("version"), max_length=255, blank=True, help_text=_("Lovens nummer og dato, fx lov nr. 548 af 7. maj 2019.")
+    )
+    eli_url = models.URLField(_("ELI-link"), blank=True, help_text=_("Retsinformations ELI, fx https://www.retsinformation.dk/eli/lta/2019/548"))
+    in_force_from = models.DateField(_("i kraft fra"), null=True, blank=True)
+    repealed_on = models.DateField(_("ophævet"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self", verbose_name=_("afløst af"), null=True, blank=True, related_name="predecessors", on_delete=models.SET_NULL
+    )
+
+    objects = LawQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("abbreviation"),
+        FieldPanel("name"),
+        MultiFieldPanel(
+            [FieldPanel("version_label"), FieldPanel("eli_url"), FieldPanel("in_force_from"), FieldPanel("repealed_on"), FieldPanel("successor")],
+            heading=_("Version"),
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.SearchField("abbreviation"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("lov")
+        verbose_name_plural = _("love")
+        ordering = ["key", "-in_force_from"]
+        constraints = [models.UniqueConstraint(fields=["key", "version_label"], name="unique_law_version")]
+
+    def __str__(self):
+        return f"{self.name} ({self.version_label})" if self.version_label else self.name
+
+
+def _paragraph_number(paragraph: str) -> int:
+    match = re.match(r"\d+", paragraph)
+    return int(match.group()) if match else 0
+
+
+class ProvisionQuerySet(models.QuerySet):
+    def matching(self, reference: LegalReference):
+        """Provisions of any version of the reference's law with exactly this paragraph, stk. and nr."""
+        return self.filter(
+            law__key=reference.law,
+            paragraph=reference.paragraph,
+            paragraph_end=reference.paragraph_end,
+            stk=reference.stk,
+            nr=reference.nr,
+        )
+
+    def resolve(self, reference: LegalReference) -> "Provision":
+        """The stored provision for `reference`, created under the law's current version when it is new."""
+        existing = self.matching(reference).order_by(models.F("law__repealed_on").desc(nulls_first=True)).first()
+        if existing:
+            return existing
+        law = Law.objects.current_version(reference.law) or _law_from_catalogue(reference.law)
+        return self.create(
+            law=law,
+            paragraph=reference.paragraph,
+            paragraph_end=reference.paragraph_end,
+            stk=reference.stk,
+            nr=reference.nr,
+        )
+
+
+def _law_from_catalogue(key: str) -> Law:
+    info = next(info for info in KNOWN_LAWS if info.key == key)
+    law, _created = Law.objects.get_or_create(
+        key=info.key, version_label="", defaults={"abbreviation": info.abbreviation, "name": info.name}
+    )
+    return law
+
+
+class Provision(index.Indexed, models.Model):
+    law = models.ForeignKey(Law, verbose_name=_("lov"), related_name="provisions", on_delete=models.PROTECT)
+    paragraph = models.CharField(_("paragraf"), max_length=20, help_text=_("Fx 140 eller 13 a."))
+    paragraph_end = models.CharField(_("til paragraf"), max_length=20, blank=True, help_text=_("Ved intervaller som §§ 27–30."))
+    stk = models.PositiveSmallIntegerField(_("stk."), null=True, blank=True)
+    nr = models.PositiveSmallIntegerField(_("nr."), null=True, blank=True)
+    heading = models.CharField(_("overskrift"), max_length=255, blank=True, help_text=_("Hvad bestemmelsen handler om, fx handleplan for børn og unge."))
+    paragraph_number = models.PositiveIntegerField(editable=False, default=0, db_index=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("erstattet af"),
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        on_delete=models.SET_NULL,
+        help_text=_("Den bestemmelse, som denne blev til, da loven blev omskrevet."),
+    )
+
+    objects = ProvisionQuerySet.as_manager()
+
+    panels = [
+        FieldPanel("law"),
+        FieldPanel("paragraph"),
+        FieldPanel("paragraph_end"),
+        FieldPanel("stk"),
+        FieldPanel("nr"),
+        FieldPanel("heading"),
+        FieldPanel("successor"),
+    ]
+    search_fields = [index.SearchField("heading"), index.SearchField("paragraph"), index.RelatedFields("law", [index.SearchField("abbreviation")])]
+
+    class Meta:
+        verbose_name = _("bestemmelse")
+        verbose_name_plural = _("bestemmelser")
+        ordering = ["law__key", "paragraph_number", "paragraph", "stk", "nr"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["law", "paragraph", "paragraph_end", "stk", "nr"],
+                name="unique_provision",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self):
+        return self.reference_text
+
+    def save(self, *args, **kwargs):
+        self.paragraph_number = _paragraph_number(self.paragraph)
+        super().save(*args, **kwargs)
+
+    @property
+    def reference(self) -> LegalReference:
+        return LegalReference(self.law.key, self.paragraph, self.paragraph_end, self.stk, self.nr)
+
+    @property
+    def reference_text(self) -> str:
+        """The Danish citation, e.g. "SEL § 140, stk. 3", using this law version's own abbreviation."""
+        without_law = format_reference(dataclasses.replace(self.reference, law=""))
+        return f"{self.law.abbreviation} {without_law}"
+
+    def lineage(self) -> list["Provision"]:
+        """This provision with every predecessor and successor it was renumbered from or to."""
+        seen = {self.pk: self}
+        queue = [self]
+        while queue:
+            current = queue.pop()
+            related = list(current.predecessors.all())
+            if current.successor_id:
+                related.append(current.successor)
+            for provision in related:
+                if provision.pk not in seen:
+                    seen[provision.pk] = provision
+                    queue.append(provision)
+        return sorted(seen.values(), key=lambda p: (p.law.in_force_from is not None, p.law.in_force_from or 0, p.pk))
+
+
+class ExemptionRequest(Orderable):
+    """One experiment's request to be exempted from one provision, and what the government decided."""
+
+    experiment = ParentalKey("experiments.ExperimentPage", related_name="exemption_requests", on_delete=models.CASCADE)
+    provision = models.ForeignKey(Provision, verbose_name=_("bestemmelse"), related_name="exemption_requests", on_delete=models.PROTECT)
+    basis = models.CharField(_("hjemmel"), max_length=20, choices=LegalBasis.choices, blank=True)
+    application_round = models.PositiveSmallIntegerField(_("ansøgningsrunde"), choices=ApplicationRound.choices, null=True, blank=True)
+    applied_on = models.DateField(_("ansøgt dato"), null=True, blank=True)
+    decision = models.CharField(_("afgørelse"), max_length=20, choices=Decision.choices, default=Decision.APPLIED)
+    decided_on = models.DateField(_("afgørelsesdato"), null=True, blank=True)
+    ministry_reference = models.CharField(_("ministeriets journalnummer"), max_length=100, blank=True)
+    legal_instrument = models.CharField(
+        _("retsgrundlag"), max_length=255, blank=True, help_text=_("Fx bekendtgørelse eller lov, der giver fritagelsen.")
+    )
+    barrier = models.TextField(_("hvorfor reglen er en barriere"), blank=True)
+
+    panels = [
+        FieldPanel("reference"),
+        FieldPanel("basis"),
+        FieldPanel("application_round"),
+        FieldPanel("applied_on"),
+        FieldPanel("decision"),
+        FieldPanel("decided_on"),
+        FieldPanel("ministry_reference"),
+        FieldPanel("legal_instrument"),
+        FieldPanel("barrier"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("paragraffritagelse")
+        verbose_name_plural = _("paragraffritagelser")
+
+    def __str__(self):
+        return f"{self.provision} ({self.get_decision_display()})"

@@ -1,0 +1,54 @@
+"""Public or network-only pages.
+
+Editors choose "Synlighed" on the page; saving the live page turns it into a Wagtail view restriction (login
+required), so Wagtail itself refuses anonymous visitors on the page, its previews and its documents, and
+`PageQuerySet.public()` leaves such pages out of every listing an anonymous visitor sees. Accounts exist only for
+the network's staff and the ministry, so "logged in" is "network reader".
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.models import PageViewRestriction
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Offentlig")
+    NETWORK = "network", _("Kun netværket")
+
+
+def is_network_reader(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def visible_pages(queryset, user):
+    """The live pages of `queryset` that `user` may read: all of them for network readers, public ones otherwise."""
+    queryset = queryset.live()
+    return queryset if is_network_reader(user) else queryset.public()
+
+
+class VisibilityMixin(models.Model):
+    visibility = models.CharField(
+        _("synlighed"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        help_text=_("Offentlige sider kan læses af alle; sider kun for netværket kræver login."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_network_only(self) -> bool:
+        return self.visibility == Visibility.NETWORK
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.sync_view_restriction()
+
+    def sync_view_restriction(self) -> None:
+        restrictions = PageViewRestriction.objects.filter(page=self, restriction_type=PageViewRestriction.LOGIN)
+        if self.is_network_only and not restrictions.exists():
+            PageViewRestriction.objects.create(page=self, restriction_type=PageViewRestriction.LOGIN)
+        elif not self.is_network_only:
+            restrictions.delete()
