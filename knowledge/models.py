@@ -51,7 +51,9 @@ class KnowledgeIndexPage(Page):
 
 
 class ArticleTag(TaggedItemBase):
-    content_object = ParentalKey("knowledge.KnowledgeArticlePage", related_name="tagged_items", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "knowledge.KnowledgeArticlePage", related_name="tagged_items", on_delete=models.CASCADE
+    )
 
 
 class KnowledgeArticlePage(VisibilityMixin, Page):
@@ -70,9 +72,15 @@ class KnowledgeArticlePage(VisibilityMixin, Page):
         on_delete=models.SET_NULL,
         help_text=_("Den kommune, artiklen kommer fra; tom for hele netværket."),
     )
-    experiments = ParentalManyToManyField("experiments.ExperimentPage", verbose_name=_("forsøg"), blank=True, related_name="articles")
-    provisions = ParentalManyToManyField("experiments.Provision", verbose_name=_("bestemmelser"), blank=True, related_name="articles")
-    target_groups = ParentalManyToManyField("experiments.TargetGroup", verbose_name=_("målgrupper"), blank=True, related_name="articles")
+    experiments = ParentalManyToManyField(
+        "experiments.ExperimentPage", verbose_name=_("forsøg"), blank=True, related_name="articles"
+    )
+    provisions = ParentalManyToManyField(
+        "experiments.Provision", verbose_name=_("bestemmelser"), blank=True, related_name="articles"
+    )
+    target_groups = ParentalManyToManyField(
+        "experiments.TargetGroup", verbose_name=_("målgrupper"), blank=True, related_name="articles"
+    )
     tags = ClusterTaggableManager(through=ArticleTag, blank=True, verbose_name=_("emneord"))
 
     content_panels = Page.content_panels + [
@@ -114,7 +122,9 @@ class ArticleDocument(Orderable):
     """A document attached to an article (an evaluation report, meeting minutes); its text is searchable."""
 
     article = ParentalKey(KnowledgeArticlePage, related_name="documents", on_delete=models.CASCADE)
-    document = models.ForeignKey("wagtaildocs.Document", verbose_name=_("dokument"), related_name="+", on_delete=models.CASCADE)
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("dokument"), related_name="+", on_delete=models.CASCADE
+    )
     description = models.CharField(_("beskrivelse"), max_length=255, blank=True)
 
     panels = [FieldPanel("document"), FieldPanel("description")]

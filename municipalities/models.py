@@ -19,7 +19,10 @@ class Network(models.Model):
     theme = models.TextField(_("tema"), blank=True)
     legal_basis = models.CharField(_("retsgrundlag"), max_length=255, blank=True)
     ministry_name = models.CharField(
-        _("ansvarligt ministerium"), max_length=255, blank=True, help_text=_("Ministeriets navn skifter; skriv det nuværende.")
+        _("ansvarligt ministerium"),
+        max_length=255,
+        blank=True,
+        help_text=_("Ministeriets navn skifter; skriv det nuværende."),
     )
     coordinator_name = models.CharField(_("netværkskoordinator"), max_length=255, blank=True)
     coordinator_email = models.EmailField(_("netværkskoordinatorens e-mail"), blank=True)
@@ -54,9 +57,9 @@ class HomePage(Page):
         experiments = visible_pages(ExperimentPage.objects.descendant_of(self), request.user)
         context["municipalities"] = MunicipalityPage.objects.live().descendant_of(self).order_by("title")
         context["latest_experiments"] = experiments.order_by("-last_published_at")[:6]
-        context["latest_articles"] = visible_pages(KnowledgeArticlePage.objects.descendant_of(self), request.user).order_by(
-            "-first_published_at"
-        )[:6]
+        context["latest_articles"] = visible_pages(
+            KnowledgeArticlePage.objects.descendant_of(self), request.user
+        ).order_by("-first_published_at")[:6]
         context["experiment_count"] = experiments.count()
         return context
 
@@ -88,7 +91,12 @@ class MunicipalityPage(Page):
     subpage_types = ["experiments.ExperimentPage"]
 
     network = models.ForeignKey(
-        Network, verbose_name=_("netværk"), related_name="municipalities", null=True, blank=True, on_delete=models.SET_NULL
+        Network,
+        verbose_name=_("netværk"),
+        related_name="municipalities",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
     municipality_code = models.CharField(
         _("kommunekode"),
@@ -108,7 +116,12 @@ class MunicipalityPage(Page):
         FieldPanel("network"),
         FieldPanel("intro"),
         MultiFieldPanel(
-            [FieldPanel("contact_name"), FieldPanel("contact_email"), FieldPanel("contact_phone"), FieldPanel("website")],
+            [
+                FieldPanel("contact_name"),
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("website"),
+            ],
             heading=_("Kontakt"),
         ),
     ]

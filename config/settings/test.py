@@ -13,5 +13,6 @@ STORAGES = {
 }
 # Several test runs may share one server (the embedded one or DATABASE_URL's): TEST_DATABASE_SUFFIX keeps them apart.
 DATABASES["default"]["TEST"] = {  # noqa: F405
-    "NAME": "test_frikommune" + (f"_{os.environ['TEST_DATABASE_SUFFIX']}" if os.environ.get("TEST_DATABASE_SUFFIX") else "")
+    "NAME": "test_frikommune"
+    + (f"_{os.environ['TEST_DATABASE_SUFFIX']}" if os.environ.get("TEST_DATABASE_SUFFIX") else "")
 }

@@ -26,7 +26,9 @@ class ExperimentTag(TaggedItemBase):
 
 class NarrativeBlock(blocks.StreamBlock):
     heading = blocks.CharBlock(label=_("Overskrift"), form_classname="title")
-    paragraph = blocks.RichTextBlock(label=_("Afsnit"), features=["bold", "italic", "ol", "ul", "link", "document-link"])
+    paragraph = blocks.RichTextBlock(
+        label=_("Afsnit"), features=["bold", "italic", "ol", "ul", "link", "document-link"]
+    )
     document = DocumentChooserBlock(label=_("Dokument"))
 
     class Meta:
@@ -42,7 +44,12 @@ class ExperimentPage(VisibilityMixin, Page):
     planned_end = models.DateField(_("planlagt slut"), null=True, blank=True)
     actual_start = models.DateField(_("faktisk start"), null=True, blank=True)
     actual_end = models.DateField(_("faktisk slut"), null=True, blank=True)
-    council_decision_date = models.DateField(_("forsøgsbeslutning"), null=True, blank=True, help_text=_("Datoen for kommunalbestyrelsens beslutning."))
+    council_decision_date = models.DateField(
+        _("forsøgsbeslutning"),
+        null=True,
+        blank=True,
+        help_text=_("Datoen for kommunalbestyrelsens beslutning."),
+    )
     frikommunevedtaegt_url = models.URLField(
         _("frikommunevedtægt"),
         blank=True,
@@ -51,9 +58,15 @@ class ExperimentPage(VisibilityMixin, Page):
     challenge = models.TextField(_("udfordringen"), blank=True)
     purpose = models.TextField(_("formål"), blank=True)
     content = StreamField(NarrativeBlock(), verbose_name=_("forsøgsindhold"), blank=True)
-    target_groups = ParentalManyToManyField("experiments.TargetGroup", verbose_name=_("målgrupper"), blank=True, related_name="experiments")
-    target_group_description = models.TextField(_("målgruppe"), blank=True, help_text=_("Hvem forsøget er for, med egne ord."))
-    service_areas = ParentalManyToManyField("experiments.ServiceArea", verbose_name=_("fagområder"), blank=True, related_name="experiments")
+    target_groups = ParentalManyToManyField(
+        "experiments.TargetGroup", verbose_name=_("målgrupper"), blank=True, related_name="experiments"
+    )
+    target_group_description = models.TextField(
+        _("målgruppe"), blank=True, help_text=_("Hvem forsøget er for, med egne ord.")
+    )
+    service_areas = ParentalManyToManyField(
+        "experiments.ServiceArea", verbose_name=_("fagområder"), blank=True, related_name="experiments"
+    )
     citizens_count = models.PositiveIntegerField(_("antal borgere"), null=True, blank=True)
     contact_name = models.CharField(_("kontaktperson"), max_length=255, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-mail"), blank=True)
@@ -66,7 +79,9 @@ class ExperimentPage(VisibilityMixin, Page):
         on_delete=models.SET_NULL,
         help_text=_("Et tidligere forsøg, som dette viderefører."),
     )
-    evidence_rating = models.CharField(_("evidens"), max_length=10, choices=EvidenceRating.choices, blank=True, default="")
+    evidence_rating = models.CharField(
+        _("evidens"), max_length=10, choices=EvidenceRating.choices, blank=True, default=""
+    )
     # The latest status event, kept on the page so lists and filters need no subquery; set on every save.
     status = models.CharField(_("status"), max_length=30, choices=ExperimentStatus.choices, blank=True, editable=False)
     status_date = models.DateField(_("statusdato"), null=True, blank=True, editable=False)
@@ -82,10 +97,20 @@ class ExperimentPage(VisibilityMixin, Page):
             ],
             heading=_("Forsøgsperiode"),
         ),
-        MultiFieldPanel([FieldPanel("council_decision_date"), FieldPanel("frikommunevedtaegt_url")], heading=_("Forsøgsbeslutning")),
-        MultiFieldPanel([FieldPanel("challenge"), FieldPanel("purpose"), FieldPanel("content")], heading=_("Forsøgsindhold")),
         MultiFieldPanel(
-            [FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple), FieldPanel("target_group_description"), FieldPanel("citizens_count")],
+            [FieldPanel("council_decision_date"), FieldPanel("frikommunevedtaegt_url")],
+            heading=_("Forsøgsbeslutning"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("challenge"), FieldPanel("purpose"), FieldPanel("content")],
+            heading=_("Forsøgsindhold"),
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("target_groups", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("target_group_description"),
+                FieldPanel("citizens_count"),
+            ],
             heading=_("Målgruppe"),
         ),
         ExemptionRequestPanel("exemption_requests", heading=_("Paragraffritagelser"), label=_("Paragraffritagelse")),
@@ -100,7 +125,11 @@ class ExperimentPage(VisibilityMixin, Page):
             heading=_("Resultater og læring"),
         ),
         MultiFieldPanel(
-            [FieldPanel("service_areas", widget=forms.CheckboxSelectMultiple), InlinePanel("partners", label=_("Partnerkommune")), FieldPanel("builds_on")],
+            [
+                FieldPanel("service_areas", widget=forms.CheckboxSelectMultiple),
+                InlinePanel("partners", label=_("Partnerkommune")),
+                FieldPanel("builds_on"),
+            ],
             heading=_("Samarbejde"),
         ),
         MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Kontakt")),
@@ -194,13 +223,21 @@ class PartnerMunicipality(Orderable):
 
     experiment = ParentalKey(ExperimentPage, related_name="partners", on_delete=models.CASCADE)
     municipality = models.ForeignKey(
-        "municipalities.MunicipalityPage", verbose_name=_("kommune"), related_name="partnerships", on_delete=models.CASCADE
+        "municipalities.MunicipalityPage",
+        verbose_name=_("kommune"),
+        related_name="partnerships",
+        on_delete=models.CASCADE,
     )
     local_status = models.CharField(_("lokal status"), max_length=30, choices=ExperimentStatus.choices, blank=True)
     contact_name = models.CharField(_("kontaktperson"), max_length=255, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-mail"), blank=True)
 
-    panels = [FieldPanel("municipality"), FieldPanel("local_status"), FieldPanel("contact_name"), FieldPanel("contact_email")]
+    panels = [
+        FieldPanel("municipality"),
+        FieldPanel("local_status"),
+        FieldPanel("contact_name"),
+        FieldPanel("contact_email"),
+    ]
 
     class Meta(Orderable.Meta):
         verbose_name = _("partnerkommune")

@@ -33,16 +33,30 @@ class Law(index.Indexed, models.Model):
     key = models.CharField(
         _("nøgle"), max_length=20, help_text=_("Samme nøgle for alle versioner af loven, fx SEL, LAB, SDPL.")
     )
-    abbreviation = models.CharField(_("forkortelse"), max_length=60, help_text=_("Som den skrives: SEL, LAB, sygedagpengeloven."))
+    abbreviation = models.CharField(
+        _("forkortelse"), max_length=60, help_text=_("Som den skrives: SEL, LAB, sygedagpengeloven.")
+    )
     name = models.CharField(_("titel"), max_length=255)
     version_label = models.CharField(
-        _("version"), max_length=255, blank=True, help_text=_("Lovens nummer og dato, fx lov nr. 548 af 7. maj 2019.")
+        _("version"),
+        max_length=255,
+        blank=True,
+        help_text=_("Lovens nummer og dato, fx lov nr. 548 af 7. maj 2019."),
     )
-    eli_url = models.URLField(_("ELI-link"), blank=True, help_text=_("Retsinformations ELI, fx https://www.retsinformation.dk/eli/lta/2019/548"))
+    eli_url = models.URLField(
+        _("ELI-link"),
+        blank=True,
+        help_text=_("Retsinformations ELI, fx https://www.retsinformation.dk/eli/lta/2019/548"),
+    )
     in_force_from = models.DateField(_("i kraft fra"), null=True, blank=True)
     repealed_on = models.DateField(_("ophævet"), null=True, blank=True)
     successor = models.ForeignKey(
-        "self", verbose_name=_("afløst af"), null=True, blank=True, related_name="predecessors", on_delete=models.SET_NULL
+        "self",
+        verbose_name=_("afløst af"),
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        on_delete=models.SET_NULL,
     )
 
     objects = LawQuerySet.as_manager()
@@ -52,11 +66,21 @@ class Law(index.Indexed, models.Model):
         FieldPanel("abbreviation"),
         FieldPanel("name"),
         MultiFieldPanel(
-            [FieldPanel("version_label"), FieldPanel("eli_url"), FieldPanel("in_force_from"), FieldPanel("repealed_on"), FieldPanel("successor")],
+            [
+                FieldPanel("version_label"),
+                FieldPanel("eli_url"),
+                FieldPanel("in_force_from"),
+                FieldPanel("repealed_on"),
+                FieldPanel("successor"),
+            ],
             heading=_("Version"),
         ),
     ]
-    search_fields = [index.SearchField("name"), index.SearchField("abbreviation"), index.AutocompleteField("name")]
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("abbreviation"),
+        index.AutocompleteField("name"),
+    ]
 
     class Meta:
         verbose_name = _("lov")
@@ -110,10 +134,17 @@ def _law_from_catalogue(key: str) -> Law:
 class Provision(index.Indexed, models.Model):
     law = models.ForeignKey(Law, verbose_name=_("lov"), related_name="provisions", on_delete=models.PROTECT)
     paragraph = models.CharField(_("paragraf"), max_length=20, help_text=_("Fx 140 eller 13 a."))
-    paragraph_end = models.CharField(_("til paragraf"), max_length=20, blank=True, help_text=_("Ved intervaller som §§ 27–30."))
+    paragraph_end = models.CharField(
+        _("til paragraf"), max_length=20, blank=True, help_text=_("Ved intervaller som §§ 27–30.")
+    )
     stk = models.PositiveSmallIntegerField(_("stk."), null=True, blank=True)
     nr = models.PositiveSmallIntegerField(_("nr."), null=True, blank=True)
-    heading = models.CharField(_("overskrift"), max_length=255, blank=True, help_text=_("Hvad bestemmelsen handler om, fx handleplan for børn og unge."))
+    heading = models.CharField(
+        _("overskrift"),
+        max_length=255,
+        blank=True,
+        help_text=_("Hvad bestemmelsen handler om, fx handleplan for børn og unge."),
+    )
     paragraph_number = models.PositiveIntegerField(editable=False, default=0, db_index=True)
     successor = models.ForeignKey(
         "self",
@@ -136,7 +167,11 @@ class Provision(index.Indexed, models.Model):
         FieldPanel("heading"),
         FieldPanel("successor"),
     ]
-    search_fields = [index.SearchField("heading"), index.SearchField("paragraph"), index.RelatedFields("law", [index.SearchField("abbreviation")])]
+    search_fields = [
+        index.SearchField("heading"),
+        index.SearchField("paragraph"),
+        index.RelatedFields("law", [index.SearchField("abbreviation")]),
+    ]
 
     class Meta:
         verbose_name = _("bestemmelse")
@@ -187,15 +222,22 @@ class ExemptionRequest(Orderable):
     """One experiment's request to be exempted from one provision, and what the government decided."""
 
     experiment = ParentalKey("experiments.ExperimentPage", related_name="exemption_requests", on_delete=models.CASCADE)
-    provision = models.ForeignKey(Provision, verbose_name=_("bestemmelse"), related_name="exemption_requests", on_delete=models.PROTECT)
+    provision = models.ForeignKey(
+        Provision, verbose_name=_("bestemmelse"), related_name="exemption_requests", on_delete=models.PROTECT
+    )
     basis = models.CharField(_("hjemmel"), max_length=20, choices=LegalBasis.choices, blank=True)
-    application_round = models.PositiveSmallIntegerField(_("ansøgningsrunde"), choices=ApplicationRound.choices, null=True, blank=True)
+    application_round = models.PositiveSmallIntegerField(
+        _("ansøgningsrunde"), choices=ApplicationRound.choices, null=True, blank=True
+    )
     applied_on = models.DateField(_("ansøgt dato"), null=True, blank=True)
     decision = models.CharField(_("afgørelse"), max_length=20, choices=Decision.choices, default=Decision.APPLIED)
     decided_on = models.DateField(_("afgørelsesdato"), null=True, blank=True)
     ministry_reference = models.CharField(_("ministeriets journalnummer"), max_length=100, blank=True)
     legal_instrument = models.CharField(
-        _("retsgrundlag"), max_length=255, blank=True, help_text=_("Fx bekendtgørelse eller lov, der giver fritagelsen.")
+        _("retsgrundlag"),
+        max_length=255,
+        blank=True,
+        help_text=_("Fx bekendtgørelse eller lov, der giver fritagelsen."),
     )
     barrier = models.TextField(_("hvorfor reglen er en barriere"), blank=True)
 

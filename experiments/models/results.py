@@ -101,11 +101,18 @@ class Evaluation(Orderable):
     experiment = ParentalKey("experiments.ExperimentPage", related_name="evaluations", on_delete=models.CASCADE)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.FINAL)
     evaluator = models.CharField(_("evaluator"), max_length=255, help_text=_("Fx VIVE eller kommunen selv."))
-    design = models.CharField(_("design"), max_length=255, blank=True, help_text=_("Fx procesevaluering, før/efter-måling."))
+    design = models.CharField(
+        _("design"), max_length=255, blank=True, help_text=_("Fx procesevaluering, før/efter-måling.")
+    )
     completed_on = models.DateField(_("dato"), null=True, blank=True)
     summary = models.TextField(_("sammenfatning"), blank=True)
     document = models.ForeignKey(
-        "wagtaildocs.Document", verbose_name=_("dokument"), null=True, blank=True, related_name="+", on_delete=models.SET_NULL
+        "wagtaildocs.Document",
+        verbose_name=_("dokument"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
     )
     url = models.URLField(_("link"), blank=True)
 

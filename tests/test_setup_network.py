@@ -1,0 +1,68 @@
+from django.contrib.auth.models import Group
+from wagtail.models import GroupPagePermission, Page, Site, WorkflowPage
+
+from experiments.models import Law, Provision, ServiceArea, TargetGroup
+from municipalities.models import MunicipalityPage
+from municipalities.setup import setup_network
+
+
+def test_setup_network_creates_the_nine_municipalities_under_kommuner(db):
+    slugs = set(MunicipalityPage.objects.live().values_list("slug", flat=True))
+    assert slugs == {
+        "allerod",
+        "ballerup",
+        "fredensborg",
+        "frederikssund",
+        "furesoe",
+        "gribskov",
+        "halsnaes",
+        "helsingor",
+        "hillerod",
+    }
+    assert MunicipalityPage.objects.get(slug="helsingor").url == "/kommuner/helsingor/"
+    assert MunicipalityPage.objects.get(slug="helsingor").municipality_code == "217"
+    assert Site.objects.get(is_default_site=True).root_page.specific_class.__name__ == "HomePage"
+
+
+def test_setup_network_gives_each_municipality_groups_rights_and_a_workflow(db):
+    helsingor = MunicipalityPage.objects.get(slug="helsingor")
+    assert WorkflowPage.objects.get(page=helsingor).workflow.name == "Godkendelse: Helsingør"
+    coordinators = Group.objects.get(name="Helsingør: koordinatorer")
+    assert set(
+        GroupPagePermission.objects.filter(group=coordinators, page=helsingor).values_list(
+            "permission__codename", flat=True
+        )
+    ) >= {"add_page", "change_page", "publish_page"}
+    editors = Group.objects.get(name="Helsingør: redaktører")
+    assert "publish_page" not in GroupPagePermission.objects.filter(group=editors).values_list(
+        "permission__codename", flat=True
+    )
+
+
+def test_setup_network_installs_renumbered_provisions(db):
+    old = Provision.objects.get(law__key="LAB", paragraph="27", paragraph_end="30")
+    assert old.reference_text == "LAB §§ 27–30"
+    assert old.successor.reference_text == "LAB § 40, stk. 1"
+    assert old.law.repealed_on is not None and old.successor.law.repealed_on is None
+    assert {p.reference_text for p in old.successor.lineage()} == {"LAB §§ 27–30", "LAB § 40, stk. 1"}
+
+
+def test_setup_network_twice_changes_nothing(db):
+    def counts():
+        return [
+            model.objects.count()
+            for model in (
+                Page,
+                Group,
+                GroupPagePermission,
+                Law,
+                Provision,
+                TargetGroup,
+                ServiceArea,
+                WorkflowPage,
+            )
+        ]
+
+    before = counts()
+    setup_network()
+    assert counts() == before
