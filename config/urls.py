@@ -1,6 +1,9 @@
+import datetime
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -10,6 +13,14 @@ urlpatterns = [
     path("dokumenter/", include(wagtaildocs_urls)),
     path("log-ind/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "tilgaengelighed/",
+        # prepared_on: the date of the latest review of the statement; update it with the text.
+        TemplateView.as_view(
+            template_name="accessibility_statement.html", extra_context={"prepared_on": datetime.date(2026, 11, 23)}
+        ),
+        name="accessibility_statement",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,87 @@
+"""WCAG 2.1 A and AA, checked by axe-core in Chromium on every page type, for visitors and for logged-in staff."""
+
+import pytest
+from django.urls import Resolver404, resolve
+
+from tests.browser.helpers import AXE_SCRIPT, log_in, screenshot
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def routed(path: str) -> bool:
+    """True when `path` is served by a view of its own rather than falling through to Wagtail's page tree."""
+    try:
+        return resolve(path).url_name != "wagtail_serve"
+    except Resolver404:
+        return False
+
+
+def public_pages(site) -> dict[str, str]:
+    pages = {
+        "forside": "/",
+        "kommuner": "/kommuner/",
+        "kommune": site.helsingor.url,
+        "forsoeg": site.family_plan.url,
+        "viden": "/viden/",
+        "artikel": site.article.url,
+        "log-ind": "/log-ind/",
+        "tilgaengelighed": "/tilgaengelighed/",
+        "side-findes-ikke": "/findes-ikke/",
+    }
+    # Pages of the search, progress and provision parts, checked wherever they are installed.
+    for name, path in (("soeg", "/soeg/?q=plan"), ("fremdrift", "/fremdrift/"), ("paragraffer", "/paragraffer/")):
+        if routed(path.split("?")[0]):
+            pages[name] = path
+    return pages
+
+
+def format_violations(violations) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']} <{violation['helpUrl']}>")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {' '.join(node['target'])}: {node['failureSummary'].splitlines()[-1].strip()}")
+    return "\n".join(lines)
+
+
+def axe_violations(page):
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", WCAG_TAGS
+    )
+    return result["violations"]
+
+
+def check_pages(page, site, state: str):
+    assert AXE_SCRIPT.exists(), f"{AXE_SCRIPT} is missing: run `make install` (npm ci copies axe-core there)"
+    failures = {}
+    for name, path in public_pages(site).items():
+        page.goto(path)
+        assert page.locator("html").get_attribute("lang") == "da"
+        violations = axe_violations(page)
+        if violations:
+            failures[f"{path} ({state})"] = format_violations(violations)
+        screenshot(page, f"axe-{state}-{name}")
+    assert not failures, "WCAG violations:\n" + "\n".join(f"{where}\n{text}" for where, text in failures.items())
+    assert not page.javascript_errors, page.javascript_errors
+
+
+def test_every_page_type_passes_axe_for_a_visitor(page, site):
+    check_pages(page, site, "anonym")
+
+
+def test_every_page_type_passes_axe_for_logged_in_staff(page, site):
+    log_in(page, "medarbejder-ballerup")
+    check_pages(page, site, "logget-ind")
+    page.goto(site.network_only.url)
+    assert not axe_violations(page)
+
+
+@pytest.mark.parametrize("width", [375])
+def test_phone_width_pages_pass_axe(page, site, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    for path in ("/", site.family_plan.url):
+        page.goto(path)
+        violations = axe_violations(page)
+        assert not violations, format_violations(violations)
+    screenshot(page, "mobil-forsoeg")
