@@ -21,15 +21,24 @@ class ExemptionRequestForm(WagtailAdminModelForm):
             self.initial.setdefault("reference", self.instance.provision.reference_text)
 
     def clean_reference(self):
-        from experiments.models import Provision
-
         text = self.cleaned_data["reference"]
         try:
-            reference = parse_reference(text)
+            self.parsed_reference = parse_reference(text)
         except ReferenceError as error:
             raise forms.ValidationError(str(error)) from error
-        self.instance.provision = Provision.objects.resolve(reference)
-        return self.instance.provision.reference_text
+        return text
+
+    def save(self, commit=True):
+        # The provision is looked up, or added to the catalogue, only when the whole page form is valid and saved:
+        # a page rejected for another field's error leaves the catalogue as it was.
+        from experiments.models import Provision
+
+        reference = getattr(self, "parsed_reference", None)
+        current = self.instance.provision if self.instance.provision_id else None
+        # An unchanged reference keeps its provision, even one of an older version of the law.
+        if reference is not None and (current is None or current.reference != reference):
+            self.instance.provision = Provision.objects.resolve(reference)
+        return super().save(commit=commit)
 
 
 class ExemptionRequestPanel(InlinePanel):

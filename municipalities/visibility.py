@@ -22,6 +22,9 @@ def is_network_reader(user) -> bool:
 
 def visible_pages(queryset, user):
     """The live pages of `queryset` that `user` may read: all of them for network readers, public ones otherwise."""
+    if not isinstance(queryset, models.QuerySet):
+        # A preview hands over a ParentalManyToManyField's unsaved selection as modelcluster's FakeQuerySet.
+        queryset = queryset.model.objects.filter(pk__in=[page.pk for page in queryset])
     queryset = queryset.live()
     return queryset if is_network_reader(user) else queryset.public()
 
