@@ -47,7 +47,11 @@ class VisibilityMixin(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        self.sync_view_restriction()
+        # Saving a draft revision saves the page with only bookkeeping fields (`update_fields`); the draft's
+        # visibility must not reach readers before it is published.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "visibility" in update_fields:
+            self.sync_view_restriction()
 
     def sync_view_restriction(self) -> None:
         restrictions = PageViewRestriction.objects.filter(page=self, restriction_type=PageViewRestriction.LOGIN)

@@ -1,0 +1,81 @@
+"""Network-only pages become Wagtail login restrictions, and going public again lifts them."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+from wagtail.models import PageViewRestriction
+from wagtail.test.utils.form_data import querydict_from_html
+
+from experiments.factories import ExperimentPageFactory
+from experiments.models import ExperimentPage
+from knowledge.factories import KnowledgeArticlePageFactory
+from municipalities.visibility import Visibility, visible_pages
+
+pytestmark = pytest.mark.django_db
+
+
+def login_restrictions(page):
+    return PageViewRestriction.objects.filter(page=page, restriction_type=PageViewRestriction.LOGIN)
+
+
+@pytest.mark.parametrize("factory", [ExperimentPageFactory, KnowledgeArticlePageFactory], ids=["experiment", "article"])
+def test_network_only_creates_one_login_restriction_and_public_removes_it(factory, client, make_user):
+    page = factory(visibility=Visibility.NETWORK)
+
+    assert login_restrictions(page).count() == 1
+    response = client.get(page.url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
+
+    page.save()
+    assert login_restrictions(page).count() == 1
+
+    client.force_login(make_user("medarbejder-hillerod", role="staff", municipality_slug="hillerod"))
+    assert client.get(page.url).status_code == 200
+    client.logout()
+
+    page.visibility = Visibility.PUBLIC
+    page.save()
+
+    assert not login_restrictions(page).exists()
+    assert client.get(page.url).status_code == 200
+
+
+def test_publishing_a_revision_that_makes_a_page_network_only_restricts_it(client):
+    experiment = ExperimentPageFactory()
+    assert not login_restrictions(experiment).exists()
+
+    experiment.visibility = Visibility.NETWORK
+    experiment.save_revision().publish()
+
+    assert login_restrictions(experiment).count() == 1
+    assert client.get(experiment.url).status_code == 302
+
+
+def test_a_draft_that_changes_visibility_leaves_the_live_page_as_it_is(client, make_user):
+    """Saving a draft is not publishing: readers keep seeing the live page under its live visibility."""
+    experiment = ExperimentPageFactory(visibility=Visibility.NETWORK)
+    editor = make_user("redaktoer-helsingor", role="editors", municipality_slug="helsingor")
+    client.force_login(editor)
+    edit_url = reverse("wagtailadmin_pages:edit", args=[experiment.pk])
+    html = client.get(edit_url).content.decode()
+    data = querydict_from_html(html, form_id="page-edit-form")
+    data.update({"visibility": Visibility.PUBLIC, "content-count": "0"})
+
+    assert client.post(edit_url, data).status_code == 302
+
+    assert ExperimentPage.objects.get(pk=experiment.pk).visibility == Visibility.NETWORK
+    assert login_restrictions(experiment).count() == 1
+    client.logout()
+    assert client.get(experiment.url).status_code == 302
+
+
+def test_visible_pages_leaves_network_only_pages_out_for_anonymous_visitors(make_user):
+    public = ExperimentPageFactory()
+    network_only = ExperimentPageFactory(visibility=Visibility.NETWORK)
+    draft = ExperimentPageFactory(live=False)
+    experiments = ExperimentPage.objects.filter(pk__in=[public.pk, network_only.pk, draft.pk])
+    ministry_user = make_user("ministeriet", role="ministry")
+
+    assert set(visible_pages(experiments, AnonymousUser())) == {public}
+    assert set(visible_pages(experiments, ministry_user)) == {public, network_only}
