@@ -133,9 +133,11 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def _looks_like_utf16(data: bytes) -> bool:
     sample = data[:200]
-    if len(sample) < 4:
+    if len(sample) < 8:
         return False
-    return sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4
+    even, odd = sample[0::2], sample[1::2]
+    # Latin text in UTF-16 has a zero byte in every other position and almost none in the others.
+    return any(a.count(0) >= 0.4 * len(a) and b.count(0) <= 0.05 * len(b) for a, b in ((even, odd), (odd, even)))
 
 
 def decode_text(data: bytes) -> str:
@@ -373,8 +375,8 @@ _RESULT = re.compile(
 )
 
 
-def parse_decimal(text: str) -> Decimal | None:
-    text = text.replace("−", "-")
+def parse_decimal(original: str) -> Decimal | None:
+    text = original.replace("−", "-")
     if text in {"–", "-"}:
         return None
     if "," in text:
@@ -384,9 +386,9 @@ def parse_decimal(text: str) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError(_('"%(text)s" er ikke et tal') % {"text": text}) from None
+        raise CellError(_('"%(text)s" er ikke et tal') % {"text": original}) from None
     if number != number.quantize(Decimal("0.01")) or abs(number) >= Decimal("1e10"):
-        raise CellError(_('"%(text)s" har for mange cifre (højst 10 før og 2 efter kommaet)') % {"text": text})
+        raise CellError(_('"%(text)s" har for mange cifre (højst 10 før og 2 efter kommaet)') % {"text": original})
     return number
 
 
