@@ -9,6 +9,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from experiments import export_views
+from experiments.views.progress import ProgressView
+from experiments.views.provisions import ProvisionDetailView, ProvisionListView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -17,6 +19,11 @@ urlpatterns = [
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     path("eksport/forsoeg.csv", export_views.experiments_csv, name="export_experiments_csv"),
     path("eksport/forsoeg.xlsx", export_views.experiments_xlsx, name="export_experiments_xlsx"),
+    path("fremdrift/", ProgressView.as_view(), name="progress"),
+    path("paragraffer/", ProvisionListView.as_view(), name="provision_list"),
+    path("paragraffer/<int:pk>/", ProvisionDetailView.as_view(), name="provision_detail"),
+    path("api/v1/", include("config.api_urls")),
+    path("feeds/", include("config.feed_urls")),
     path(
         "tilgaengelighed/",
         # prepared_on: the date of the latest review of the statement; update it with the text.

@@ -45,3 +45,78 @@ def make_user(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def add_experiment(db):
+    """add_experiment("helsingor", "Én plan", statuses=[("started", date)], exemptions=[("SEL § 140", "granted")],
+    visibility="network", published=datetime, live=True, **fields): an experiment page built straight from the
+    models, with results=N, learnings=N, evaluations=N, partners=[slug], target_groups=[TargetGroup], tags=[name].
+    """
+    import datetime as dt
+    import itertools
+
+    from django.utils import timezone
+
+    from experiments.models import (
+        Evaluation,
+        ExemptionRequest,
+        ExperimentPage,
+        Learning,
+        PartnerMunicipality,
+        Provision,
+        Result,
+        StatusEvent,
+    )
+    from experiments.references import parse_reference
+
+    counter = itertools.count(1)
+
+    def add(
+        municipality_slug,
+        title,
+        *,
+        statuses=(),
+        exemptions=(),
+        results=0,
+        learnings=0,
+        evaluations=0,
+        partners=(),
+        target_groups=(),
+        service_areas=(),
+        tags=(),
+        published=None,
+        live=True,
+        **fields,
+    ):
+        parent = municipality(municipality_slug)
+        page = ExperimentPage(
+            title=title,
+            slug=f"{municipality_slug}-forsoeg-{next(counter)}",
+            summary=fields.pop("summary", f"{title}: resumé."),
+            live=live,
+            status_events=[
+                StatusEvent(status=status, date=date, sort_order=i) for i, (status, date) in enumerate(statuses)
+            ],
+            exemption_requests=[
+                ExemptionRequest(provision=Provision.objects.resolve(parse_reference(text)), decision=decision)
+                for text, decision in exemptions
+            ],
+            results=[Result(indicator=f"Indikator {i}", value=i) for i in range(results)],
+            learnings=[Learning(what_worked=f"Det virkede {i}") for i in range(learnings)],
+            evaluations=[Evaluation(evaluator=f"Evaluator {i}") for i in range(evaluations)],
+            partners=[PartnerMunicipality(municipality=municipality(slug)) for slug in partners],
+            **fields,
+        )
+        page.target_groups = list(target_groups)
+        page.service_areas = list(service_areas)
+        for tag in tags:
+            page.tags.add(tag)
+        parent.add_child(instance=page)
+        published = published or timezone.make_aware(dt.datetime(2024, 1, 1, 12))
+        if live:
+            ExperimentPage.objects.filter(pk=page.pk).update(first_published_at=published, last_published_at=published)
+            page.refresh_from_db()
+        return page
+
+    return add

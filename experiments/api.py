@@ -1,0 +1,411 @@
+"""The read-only JSON API of experiments and provisions (`/api/v1/experiments/`, `/api/v1/provisions/`).
+
+Ids are Wagtail page ids and provision ids: they survive renames and moves. Anonymous readers get public records,
+logged-in network readers network-only ones too; a record the reader may not see answers 404, as one that does
+not exist. Drafts are never shown: a live page's row holds its published version, and unpublished pages are left
+out. Every list page is a constant number of queries (related rows are prefetched per page, not per record).
+"""
+
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+
+from experiments.models import (
+    Decision,
+    ExemptionRequest,
+    ExperimentPage,
+    ExperimentStatus,
+    Law,
+    Provision,
+    ServiceArea,
+    TargetGroup,
+)
+from experiments.models.choices import choice_by_label
+from experiments.references import ReferenceError, find_law, parse_reference
+from experiments.selectors import provisions_matching, provisions_with_counts, visible_experiments, with_municipality
+from municipalities.models import MunicipalityPage
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "antal"
+    max_page_size = 200
+    invalid_page_message = _("Siden findes ikke.")
+
+
+def absolute_page_url(serializer, page) -> str:
+    request = serializer.context.get("request")
+    url = page.get_url(request=request)
+    return request.build_absolute_uri(url) if request and url else url or ""
+
+
+class MunicipalityRefSerializer(serializers.Serializer):
+    """The owner municipality as annotated by `with_municipality` (a dict)."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class VocabularySerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class LawSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Law
+        fields = ["id", "key", "abbreviation", "name", "version_label", "eli_url", "in_force_from", "repealed_on"]
+
+
+class ProvisionRefSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="reference_text", read_only=True)
+    law_key = serializers.CharField(source="law.key", read_only=True)
+
+    class Meta:
+        model = Provision
+        fields = ["id", "reference", "law_key", "heading"]
+
+
+class ExperimentListSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    municipality = MunicipalityRefSerializer(source="municipality_info", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    target_groups = VocabularySerializer(many=True, read_only=True)
+    service_areas = VocabularySerializer(many=True, read_only=True)
+    tags = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExperimentPage
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "url",
+            "municipality",
+            "summary",
+            "status",
+            "status_label",
+            "status_date",
+            "planned_start",
+            "planned_end",
+            "actual_start",
+            "actual_end",
+            "citizens_count",
+            "target_groups",
+            "service_areas",
+            "tags",
+            "visibility",
+            "first_published_at",
+            "last_published_at",
+        ]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, page) -> str:
+        return absolute_page_url(self, page)
+
+    def get_tags(self, page) -> list[str]:
+        return sorted(tag.name for tag in page.tags.all())
+
+
+class ExemptionSerializer(serializers.ModelSerializer):
+    provision = ProvisionRefSerializer(read_only=True)
+    decision_label = serializers.CharField(source="get_decision_display", read_only=True)
+
+    class Meta:
+        model = ExemptionRequest
+        fields = [
+            "id",
+            "provision",
+            "basis",
+            "application_round",
+            "applied_on",
+            "decision",
+            "decision_label",
+            "decided_on",
+            "ministry_reference",
+            "legal_instrument",
+            "barrier",
+        ]
+
+
+class StatusEventSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="get_status_display")
+    date = serializers.DateField()
+    note = serializers.CharField()
+
+
+class ResultSerializer(serializers.Serializer):
+    indicator = serializers.CharField()
+    baseline = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    value = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    unit = serializers.CharField()
+    measured_on = serializers.DateField(allow_null=True)
+    source = serializers.CharField()
+    note = serializers.CharField()
+
+
+class LearningSerializer(serializers.Serializer):
+    target_group = serializers.CharField()
+    method = serializers.CharField()
+    implementation = serializers.CharField()
+    effect = serializers.CharField()
+    economy = serializers.CharField()
+    what_worked = serializers.CharField()
+    what_did_not_work = serializers.CharField()
+    preconditions = serializers.CharField()
+    legislation_recommendation = serializers.CharField()
+
+
+class EvaluationSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    evaluator = serializers.CharField()
+    design = serializers.CharField()
+    completed_on = serializers.DateField(allow_null=True)
+    summary = serializers.CharField()
+    url = serializers.URLField()
+
+
+class PartnerSerializer(serializers.Serializer):
+    municipality = MunicipalityRefSerializer(read_only=True)
+    local_status = serializers.CharField()
+    contact_name = serializers.CharField()
+    contact_email = serializers.EmailField()
+
+
+class ExperimentDetailSerializer(ExperimentListSerializer):
+    exemptions = ExemptionSerializer(source="exemption_requests", many=True, read_only=True)
+    status_history = serializers.SerializerMethodField()
+    results = ResultSerializer(many=True, read_only=True)
+    learnings = LearningSerializer(many=True, read_only=True)
+    evaluations = EvaluationSerializer(many=True, read_only=True)
+    partners = PartnerSerializer(many=True, read_only=True)
+
+    class Meta(ExperimentListSerializer.Meta):
+        fields = ExperimentListSerializer.Meta.fields + [
+            "challenge",
+            "purpose",
+            "target_group_description",
+            "council_decision_date",
+            "frikommunevedtaegt_url",
+            "contact_name",
+            "contact_email",
+            "evidence_rating",
+            "builds_on",
+            "exemptions",
+            "status_history",
+            "results",
+            "learnings",
+            "evaluations",
+            "partners",
+        ]
+
+    @extend_schema_field(StatusEventSerializer(many=True))
+    def get_status_history(self, page):
+        return StatusEventSerializer(page.timeline(), many=True).data
+
+
+def _values(request, name: str) -> list[str]:
+    """Every non-empty value of a repeated or comma-separated query parameter."""
+    values = []
+    for raw in request.query_params.getlist(name):
+        values.extend(part.strip() for part in raw.split(",") if part.strip())
+    return values
+
+
+def _unknown(name: str, values) -> ValidationError:
+    return ValidationError({name: [_("Ukendt værdi: %(values)s") % {"values": ", ".join(sorted(values))}]})
+
+
+def filter_experiments(experiments, request):
+    """Apply the search facets' filters; within one facet values are alternatives, across facets all must hold."""
+    params = {name: _values(request, name) for name in FILTERS}
+    conditions = []
+    if slugs := params["kommune"]:
+        found = list(MunicipalityPage.objects.filter(Q(slug__in=slugs) | Q(municipality_code__in=slugs)))
+        known = {m.slug for m in found} | {m.municipality_code for m in found}
+        if unknown := set(slugs) - known:
+            raise _unknown("kommune", unknown)
+        any_of = Q()
+        for municipality in found:
+            any_of |= Q(path__startswith=municipality.path)
+        conditions.append(any_of)
+    if statuses := params["status"]:
+        chosen = {value: choice_by_label(ExperimentStatus, value) for value in statuses}
+        if unknown := {value for value, status in chosen.items() if status is None}:
+            raise _unknown("status", unknown)
+        conditions.append(Q(status__in=set(chosen.values())))
+    for name, model, relation in (
+        ("maalgruppe", TargetGroup, "target_groups"),
+        ("fagomraade", ServiceArea, "service_areas"),
+    ):
+        if slugs := params[name]:
+            found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
+            if unknown := set(slugs) - set(found):
+                raise _unknown(name, unknown)
+            chosen = ExperimentPage.objects.filter(**{f"{relation}__in": found.values()})
+            conditions.append(Q(pk__in=chosen.values("pk")))
+    if names := params["lov"]:
+        laws = {name: find_law(name) for name in names}
+        if unknown := {name for name, law in laws.items() if law is None}:
+            raise _unknown("lov", unknown)
+        keys = {law.key for law in laws.values()}
+        ids = ExemptionRequest.objects.filter(provision__law__key__in=keys).values("experiment_id")
+        conditions.append(Q(pk__in=ids))
+    if references := params["paragraf"]:
+        provisions = Q()
+        for text in references:
+            if text.isdigit():
+                provisions |= Q(pk=int(text))
+                continue
+            try:
+                reference = parse_reference(text)
+            except ReferenceError as error:
+                raise ValidationError({"paragraf": [str(error)]}) from error
+            provisions |= Q(pk__in=provisions_matching(reference).values("pk"))
+        ids = ExemptionRequest.objects.filter(provision__in=Provision.objects.filter(provisions)).values(
+            "experiment_id"
+        )
+        conditions.append(Q(pk__in=ids))
+    if years := params["aar"]:
+        any_year = Q()
+        for text in years:
+            if not (text.isdigit() and 1990 <= int(text) <= 2100):
+                raise ValidationError({"aar": [_("Skriv et årstal mellem 1990 og 2100, fx 2018.")]})
+            year = int(text)
+            started = Q(actual_start__lte=datetime.date(year, 12, 31)) | Q(
+                actual_start__isnull=True, planned_start__lte=datetime.date(year, 12, 31)
+            )
+            not_ended = (
+                Q(actual_end__gte=datetime.date(year, 1, 1))
+                | Q(actual_end__isnull=True, planned_end__gte=datetime.date(year, 1, 1))
+                | Q(actual_end__isnull=True, planned_end__isnull=True)
+            )
+            any_year |= started & not_ended
+        conditions.append(any_year)
+    if tags := params["tag"]:
+        any_tag = Q()
+        for tag in tags:
+            any_tag |= Q(tags__slug=tag) | Q(tags__name__iexact=tag)
+        conditions.append(Q(pk__in=ExperimentPage.objects.filter(any_tag).values("pk")))
+    for condition in conditions:
+        experiments = experiments.filter(condition)
+    return experiments
+
+
+FILTERS = {
+    "kommune": _("Kommunens kortnavn (fx helsingor) eller kommunekode (fx 217)."),
+    "status": _("Status, som nøgle (fx started) eller som ord (fx igangsat)."),
+    "maalgruppe": _("Målgruppens kortnavn."),
+    "fagomraade": _("Fagområdets kortnavn."),
+    "lov": _("Lov, som forkortelse eller navn (fx SEL, LAB, serviceloven): forsøg, der har søgt fritagelse fra den."),
+    "paragraf": _(
+        "Bestemmelse, som dansk henvisning (fx SEL § 140 eller LAB § 40, stk. 1) eller id: forsøg, der har søgt "
+        "fritagelse fra den eller en del af den."
+    ),
+    "aar": _("År, fx 2018: forsøg, hvis periode (faktisk, ellers planlagt) omfatter året."),
+    "tag": _("Emneord."),
+}
+
+
+def _filter_parameters():
+    return [
+        OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, description=str(text), many=True)
+        for name, text in FILTERS.items()
+    ]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Forsøg", parameters=_filter_parameters()),
+    retrieve=extend_schema(summary="Et forsøg med paragraffritagelser, statushistorik, resultater og læring"),
+)
+class ExperimentViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = Pagination
+
+    def get_serializer_class(self):
+        return ExperimentDetailSerializer if self.action == "retrieve" else ExperimentListSerializer
+
+    def get_queryset(self):
+        experiments = with_municipality(visible_experiments(self.request.user)).prefetch_related(
+            "target_groups", "service_areas", "tags"
+        )
+        if self.action == "retrieve":
+            return experiments.prefetch_related(
+                Prefetch("exemption_requests", ExemptionRequest.objects.select_related("provision__law")),
+                "status_events",
+                "results",
+                "learnings",
+                "evaluations",
+                "partners__municipality",
+            )
+        return filter_experiments(experiments, self.request).order_by("pk")
+
+
+# {"applied": 2, "granted": 5, ...}: the provision's requests per decision, read from `decision_<key>` annotations.
+DecisionCountsSerializer = type(
+    "DecisionCountsSerializer",
+    (serializers.Serializer,),
+    {
+        decision.value: serializers.IntegerField(source=f"decision_{decision.value}", help_text=str(decision.label))
+        for decision in Decision
+    },
+)
+
+
+class ProvisionSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="reference_text", read_only=True)
+    law = LawSerializer(read_only=True)
+    predecessors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    municipality_count = serializers.IntegerField(read_only=True)
+    requests = serializers.IntegerField(read_only=True)
+    decisions = DecisionCountsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = Provision
+        fields = [
+            "id",
+            "reference",
+            "law",
+            "paragraph",
+            "paragraph_end",
+            "stk",
+            "nr",
+            "heading",
+            "successor",
+            "predecessors",
+            "municipality_count",
+            "requests",
+            "decisions",
+        ]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Bestemmelser med antal ansøgninger om fritagelse pr. afgørelse",
+        parameters=[
+            OpenApiParameter("lov", OpenApiTypes.STR, description=str(FILTERS["lov"]).split(":")[0]),
+            OpenApiParameter("soegt", OpenApiTypes.BOOL, description="Kun bestemmelser, der er søgt fritagelse fra."),
+        ],
+    ),
+    retrieve=extend_schema(summary="En bestemmelse"),
+)
+class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProvisionSerializer
+    pagination_class = Pagination
+
+    def get_queryset(self):
+        only_sought = self.request.query_params.get("soegt", "").lower() in {"1", "true", "ja"}
+        provisions = provisions_with_counts(self.request.user, only_sought=only_sought).prefetch_related("predecessors")
+        if name := self.request.query_params.get("lov", "").strip():
+            law = find_law(name)
+            if law is None:
+                raise _unknown("lov", [name])
+            provisions = provisions.filter(law__key=law.key)
+        return provisions.order_by("law__key", "paragraph_number", "paragraph", "stk", "nr", "pk")
