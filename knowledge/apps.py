@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class KnowledgeConfig(AppConfig):
     name = "knowledge"
     verbose_name = _("Viden")
+
+    def ready(self):
+        from knowledge.searchable import register_searchable
+
+        register_searchable()

@@ -1,0 +1,114 @@
+"""What an experiment page contributes to the search index; registered from ExperimentsConfig.ready()."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from search.registry import FacetValue, SearchableContent, register
+
+
+def stream_text_and_documents(stream) -> tuple[str, list]:
+    """The indexable text of a StreamField value and the documents its document blocks point to."""
+    texts = stream.stream_block.get_searchable_content(stream)
+    documents = [block.value for block in stream if block.block_type == "document" and block.value]
+    return "\n".join(str(text) for text in texts if text), documents
+
+
+def year_span(start, end, fallback=None) -> list[int]:
+    """Every calendar year from start to end (or the one year known), so the `år` facet finds running experiments."""
+    start = start or fallback
+    end = end or start
+    if start is None:
+        return []
+    if end < start:
+        end = start
+    return list(range(start.year, end.year + 1))
+
+
+def build_experiment(page) -> SearchableContent:
+    from experiments.models import ExperimentStatus
+
+    municipality = page.municipality
+    owner = FacetValue(municipality.slug, municipality.title) if municipality else None
+    partners = [FacetValue(p.municipality.slug, p.municipality.title) for p in page.partners.all()]
+    exemptions = list(page.exemption_requests.all())
+    provisions = [exemption.provision for exemption in exemptions]
+    content_text, documents = stream_text_and_documents(page.content)
+    evaluations = list(page.evaluations.all())
+    documents += [evaluation.document for evaluation in evaluations if evaluation.document_id]
+
+    provision_text = "\n".join(" ".join(filter(None, [p.reference_text, p.heading, p.law.name])) for p in provisions)
+    exemption_text = "\n".join(
+        " ".join(filter(None, [e.get_decision_display(), e.legal_instrument, e.barrier])) for e in exemptions
+    )
+    learning_text = "\n".join(learning.text for learning in page.learnings.all())
+    result_text = "\n".join(" ".join(filter(None, [r.indicator, r.unit, r.source, r.note])) for r in page.results.all())
+    evaluation_text = "\n".join(
+        " ".join(filter(None, [e.get_kind_display(), e.evaluator, e.design, e.summary])) for e in evaluations
+    )
+    status_text = "\n".join(" ".join(filter(None, [e.get_status_display(), e.note])) for e in page.status_events.all())
+    target_groups = list(page.target_groups.all())
+    service_areas = list(page.service_areas.all())
+    tags = list(page.tags.all())
+
+    return SearchableContent(
+        title=page.title,
+        parts=[
+            ("A", page.title),
+            ("B", page.summary),
+            ("B", page.target_group_description),
+            ("B", " ".join(group.name for group in target_groups)),
+            ("B", " ".join(area.name for area in service_areas)),
+            ("B", " ".join(tag.name for tag in tags)),
+            ("B", provision_text),
+            ("C", page.challenge),
+            ("C", page.purpose),
+            ("C", content_text),
+            ("C", learning_text),
+            ("C", result_text),
+            ("C", evaluation_text),
+            ("C", exemption_text),
+            ("C", status_text),
+            ("D", " ".join(partner.label for partner in partners)),
+            ("D", " ".join(filter(None, [page.contact_name]))),
+        ],
+        municipality=owner,
+        municipalities=([owner] if owner else []) + partners,
+        status=FacetValue(page.status, str(ExperimentStatus(page.status).label)) if page.status else None,
+        target_groups=[FacetValue(group.slug, group.name) for group in target_groups],
+        service_areas=[FacetValue(area.slug, area.name) for area in service_areas],
+        laws=list({p.law.key: FacetValue(p.law.key, p.law.abbreviation) for p in provisions}.values()),
+        provisions=[FacetValue(str(p.pk), p.reference_text) for p in provisions],
+        tags=[FacetValue(tag.slug, tag.name) for tag in tags],
+        years=year_span(page.start, page.end, fallback=page.status_date),
+        period_start=page.start,
+        period_end=page.end,
+        documents=documents,
+    )
+
+
+def prepare_experiments(queryset):
+    from experiments.models import ExemptionRequest
+
+    return queryset.prefetch_related(
+        "partners__municipality",
+        Prefetch("exemption_requests", queryset=ExemptionRequest.objects.select_related("provision__law")),
+        "evaluations__document",
+        "learnings",
+        "results",
+        "status_events",
+        "target_groups",
+        "service_areas",
+        "tags",
+    )
+
+
+def register_searchable():
+    from experiments.models import ExperimentPage
+
+    register(
+        ExperimentPage,
+        kind="forsoeg",
+        label=_("Forsøg"),
+        build=build_experiment,
+        prepare=prepare_experiments,
+    )

@@ -1,0 +1,335 @@
+"""The Elasticsearch engine (8.x, through elasticsearch-dsl 8.18): same query in, same result shape out.
+
+Documents are copied from the PostgreSQL SearchDocument table, which stays the source of truth: changes are queued
+in IndexQueue in the page's own transaction and `manage.py search_index sync` delivers them. When Elasticsearch
+cannot answer a query, the PostgreSQL engine answers and a warning is logged.
+
+The index has Danish analysis (the Snowball stemmer, Danish stop words, the network's abbreviations as search-time
+synonyms, and folding of accents other than æ, ø and å). Query understanding (§ references, law names,
+abbreviations, compounds from the corpus lexicon) is the same as for PostgreSQL: see understanding.py.
+"""
+
+import logging
+
+from elasticsearch import Elasticsearch
+from elasticsearch.helpers import bulk
+from elasticsearch_dsl import Q, Search
+
+from search.models import IndexQueue, SearchDocument
+from search.query import FACETS, HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
+from search.registry import kind_labels
+from search.understanding import ABBREVIATIONS
+
+logger = logging.getLogger(__name__)
+
+INDEX_NAME = "frikommune-search"
+TEXT_FIELDS = {"title": 4.0, "text_b": 2.0, "text_c": 1.0, "text_d": 0.5}
+KEYWORD_FACETS = ("kind", "municipalities", "status", "target_groups", "service_areas", "laws", "tags")
+INTEGER_FACETS = ("provisions", "years")
+SORTS = {
+    "relevans": ["_score", {"sort_date": {"order": "desc", "missing": "_last"}}, {"page_id": "desc"}],
+    "nyeste": [{"sort_date": {"order": "desc", "missing": "_last"}}, {"page_id": "desc"}],
+    "opdateret": [{"last_published_at": {"order": "desc", "missing": "_last"}}, {"page_id": "desc"}],
+}
+
+
+def index_settings() -> dict:
+    """Danish analysis: the index analyser stems; the search analyser also knows the abbreviations."""
+    synonyms = [
+        f"{abbreviation}, {expansion.lower().replace(',', '')}" for abbreviation, expansion in ABBREVIATIONS.items()
+    ]
+    common = ["lowercase", "danish_folding", "danish_stop", "danish_stemmer"]
+    return {
+        "analysis": {
+            "char_filter": {
+                # asciifolding would turn æ, ø, å into ae, o, a and break the stemmer; fold only other accents.
+                "danish_folding": {
+                    "type": "mapping",
+                    "mappings": [
+                        "é => e",
+                        "è => e",
+                        "ê => e",
+                        "ë => e",
+                        "á => a",
+                        "à => a",
+                        "ä => æ",
+                        "ö => ø",
+                        "ü => u",
+                        "ó => o",
+                        "í => i",
+                    ],
+                },
+            },
+            "filter": {
+                "danish_stop": {"type": "stop", "stopwords": "_danish_"},
+                "danish_stemmer": {"type": "stemmer", "language": "danish"},
+                "network_synonyms": {"type": "synonym_graph", "synonyms": synonyms},
+            },
+            "analyzer": {
+                "danish_index": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "char_filter": ["danish_folding"],
+                    "filter": common[:1] + common[2:],
+                },
+                "danish_search": {
+                    "type": "custom",
+                    "tokenizer": "standard",
+                    "char_filter": ["danish_folding"],
+                    "filter": ["lowercase", "network_synonyms", "danish_stop", "danish_stemmer"],
+                },
+            },
+        }
+    }
+
+
+def index_mappings() -> dict:
+    text = {"type": "text", "analyzer": "danish_index", "search_analyzer": "danish_search"}
+    properties = {name: dict(text) for name in TEXT_FIELDS}
+    properties["title"]["fields"] = {"prefix": {"type": "search_as_you_type", "analyzer": "danish_index"}}
+    properties |= {name: {"type": "keyword"} for name in KEYWORD_FACETS}
+    properties |= {name: {"type": "integer"} for name in INTEGER_FACETS}
+    properties |= {
+        "page_id": {"type": "long"},
+        "url": {"type": "keyword", "index": False},
+        "visibility": {"type": "keyword"},
+        "municipality": {"type": "keyword"},
+        "municipality_label": {"type": "keyword", "index": False},
+        "status_label": {"type": "keyword", "index": False},
+        "period_start": {"type": "date"},
+        "period_end": {"type": "date"},
+        "sort_date": {"type": "date"},
+        "last_published_at": {"type": "date"},
+    }
+    return {"dynamic": "strict", "properties": properties}
+
+
+def document_source(document: SearchDocument) -> dict:
+    source = {
+        "page_id": document.page_id,
+        "title": document.title,
+        "text_b": document.text_b,
+        "text_c": document.text_c,
+        "text_d": document.text_d,
+        "url": document.url,
+        "visibility": document.visibility,
+        "municipality": document.municipality,
+        "municipality_label": document.municipality_label,
+        "status_label": document.status_label,
+        "kind": document.kind,
+    }
+    for name in KEYWORD_FACETS[1:] + INTEGER_FACETS:
+        source[name] = getattr(document, name)
+    for name in ("period_start", "period_end", "sort_date", "last_published_at"):
+        value = getattr(document, name)
+        source[name] = value.isoformat() if value else None
+    return source
+
+
+def _clause_query(clause) -> Q:
+    options = [
+        Q("multi_match", query=text, fields=[f"{f}^{b}" for f, b in TEXT_FIELDS.items()], operator="and")
+        for text in clause.texts
+    ]
+    # Compound expansions and parts from the corpus lexicon are stems; the stemmer leaves a stem as it is.
+    options += [
+        Q("multi_match", query=word, fields=[f"{f}^{b}" for f, b in TEXT_FIELDS.items()]) for word in clause.words[1:]
+    ]
+    options += [
+        Q("multi_match", query=" ".join(group), fields=list(TEXT_FIELDS), operator="and") for group in clause.all_of
+    ]
+    if clause.prefixes:
+        options.append(Q("match_phrase_prefix", title={"query": clause.texts[0] if clause.texts else ""}))
+    if clause.provisions:
+        options.append(Q("terms", provisions=clause.provisions, boost=3.0))
+    if clause.laws:
+        options.append(Q("terms", laws=clause.laws))
+    return Q("bool", should=options, minimum_should_match=1)
+
+
+def _filter_query(query) -> dict[str, Q]:
+    filters = {}
+    for facet in FACETS:
+        values = query.filters.get(facet.param)
+        if values:
+            field = facet.field
+            filters[facet.param] = Q("terms", **{field: [int(v) for v in values] if facet.integer else list(values)})
+    return filters
+
+
+def build_search(query, *, understanding, reader: bool, match_any: bool = False, index: str = INDEX_NAME) -> Search:
+    """The request for `query`: facet filters as post_filter, each facet aggregated under the other filters."""
+    search = Search(index=index)
+    positive = [_clause_query(clause) for clause in understanding.positive]
+    negative = [_clause_query(clause) for clause in understanding.negative]
+    filters = [] if reader else [Q("term", visibility="public")]
+    must = [Q("bool", should=positive, minimum_should_match=1)] if positive and match_any else positive
+    search = search.query(Q("bool", must=must or [Q("match_all")], must_not=negative, filter=filters))
+
+    facet_filters = _filter_query(query)
+    if facet_filters:
+        search = search.post_filter(Q("bool", filter=list(facet_filters.values())))
+    for facet in FACETS:
+        others = [q for param, q in facet_filters.items() if param != facet.param]
+        agg = search.aggs.bucket(f"f_{facet.param}", "filter", filter=Q("bool", filter=others))
+        agg.bucket("values", "terms", field=facet.field, size=100)
+
+    search = search.highlight_options(
+        pre_tags=[HIGHLIGHT_START], post_tags=[HIGHLIGHT_STOP], number_of_fragments=2, fragment_size=160
+    ).highlight("text_b", "text_c")
+    search = search.sort(*SORTS[query.sort])
+    search = search.extra(track_total_hits=True, from_=query.offset, size=query.per_page)
+    return search.source(excludes=["text_b", "text_c", "text_d"])
+
+
+class ElasticsearchEngine:
+    name = "elasticsearch"
+
+    def __init__(self, url: str, *, fallback, index: str = INDEX_NAME, timeout: float = 5.0):
+        self.url = url
+        self.index = index
+        self.fallback = fallback
+        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+
+    def search(self, query, *, understanding, reader: bool, match_any: bool = False):
+        from search.query import SearchResult
+
+        request = build_search(query, understanding=understanding, reader=reader, match_any=match_any, index=self.index)
+        try:
+            response = self.client.search(index=self.index, body=request.to_dict())
+            total = response["hits"]["total"]["value"]
+            if total and query.offset >= total:
+                query.page = (total - 1) // query.per_page + 1
+                request = build_search(
+                    query, understanding=understanding, reader=reader, match_any=match_any, index=self.index
+                )
+                response = self.client.search(index=self.index, body=request.to_dict())
+        except Exception as error:  # any failure of the search server: PostgreSQL answers
+            logger.warning("Elasticsearch at %s did not answer (%s); answering from PostgreSQL", self.url, error)
+            return self.fallback.search(query, understanding=understanding, reader=reader, match_any=match_any)
+        hits = [self._hit(hit) for hit in response["hits"]["hits"]]
+        return SearchResult(query=query, hits=hits, facets=self._facets(response), total=total, engine=self.name)
+
+    @staticmethod
+    def _hit(hit: dict) -> Hit:
+        source = hit["_source"]
+        fragments = [f for field in ("text_b", "text_c") for f in hit.get("highlight", {}).get(field, [])]
+        kinds = kind_labels()
+        from datetime import date
+
+        def day(value):
+            return date.fromisoformat(value[:10]) if value else None
+
+        return Hit(
+            page_id=source["page_id"],
+            kind=source["kind"],
+            kind_label=kinds.get(source["kind"], source["kind"]),
+            title=source["title"],
+            url=source["url"],
+            snippet=render_snippet(" … ".join(fragments)),
+            municipality=source.get("municipality", ""),
+            municipality_label=source.get("municipality_label", ""),
+            status=source.get("status", ""),
+            status_label=source.get("status_label", ""),
+            period_start=day(source.get("period_start")),
+            period_end=day(source.get("period_end")),
+            score=float(hit.get("_score") or 0),
+        )
+
+    @staticmethod
+    def _facets(response) -> list[Facet]:
+        from search.models import FacetLabel
+
+        buckets = {facet.param: response["aggregations"][f"f_{facet.param}"]["values"]["buckets"] for facet in FACETS}
+        pairs = [(param, str(b["key"])) for param, items in buckets.items() for b in items]
+        labels = {
+            (f, v): label
+            for f, v, label in FacetLabel.objects.filter(
+                facet__in={p for p, _ in pairs}, value__in={v for _, v in pairs}
+            ).values_list("facet", "value", "label")
+        }
+        kinds = kind_labels()
+        facets = []
+        for facet in FACETS:
+            values = [
+                FacetCount(
+                    value=str(b["key"]),
+                    label=kinds.get(str(b["key"]))
+                    if facet.param == "type"
+                    else labels.get((facet.param, str(b["key"])), str(b["key"])),
+                    count=b["doc_count"],
+                )
+                for b in buckets[facet.param]
+            ]
+            facets.append(Facet(param=facet.param, label=str(facet.label), values=values))
+        return facets
+
+    # Index maintenance -------------------------------------------------------------------------------------------
+
+    def create_index(self, *, recreate: bool = False) -> None:
+        if recreate and self.client.indices.exists(index=self.index):
+            self.client.indices.delete(index=self.index)
+        if not self.client.indices.exists(index=self.index):
+            self.client.indices.create(index=self.index, settings=index_settings(), mappings=index_mappings())
+
+    def index_documents(self, documents) -> int:
+        actions = (
+            {"_index": self.index, "_id": document.page_id, "_source": document_source(document)}
+            for document in documents
+        )
+        indexed, _errors = bulk(self.client, actions, refresh="wait_for")
+        return indexed
+
+    def rebuild(self, progress=None) -> int:
+        self.create_index(recreate=True)
+        count = 0
+        batch = []
+        for document in SearchDocument.objects.order_by("page_id").iterator(chunk_size=500):
+            batch.append(document)
+            if len(batch) >= 500:
+                count += self.index_documents(batch)
+                if progress:
+                    progress(len(batch))
+                batch = []
+        if batch:
+            count += self.index_documents(batch)
+            if progress:
+                progress(len(batch))
+        IndexQueue.objects.all().delete()
+        return count
+
+    def sync(self, *, limit: int = 1000, progress=None) -> int:
+        """Deliver queued changes; a failed delivery stays queued with its error and is retried next time."""
+        entries = list(IndexQueue.objects.order_by("id")[:limit])
+        if not entries:
+            return 0
+        latest = {}
+        for entry in entries:
+            latest[entry.page_id] = entry  # later changes to a page supersede earlier ones
+        try:
+            self.create_index()
+            documents = SearchDocument.objects.in_bulk([page_id for page_id in latest])
+            actions = []
+            for page_id in latest:
+                if page_id in documents:
+                    source = document_source(documents[page_id])
+                    actions.append({"_index": self.index, "_id": page_id, "_source": source})
+                else:
+                    actions.append({"_op_type": "delete", "_index": self.index, "_id": page_id})
+            bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+        except Exception as error:
+            IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).update(last_error=str(error)[:1000])
+            for entry in entries:
+                entry.attempts += 1
+            IndexQueue.objects.bulk_update(entries, ["attempts"])
+            raise
+        IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).delete()
+        if progress:
+            progress(len(entries))
+        return len(entries)
+
+    def count(self) -> int | None:
+        try:
+            return self.client.count(index=self.index)["count"]
+        except Exception:
+            return None

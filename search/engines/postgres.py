@@ -1,0 +1,234 @@
+"""The default engine: PostgreSQL full-text search over SearchDocument.
+
+Two SQL queries answer a search page whatever the number of hits: one counts the matches and every facet value
+under the same filters (each facet under the other facets' filters, so alternatives stay visible), one ranks the
+matches and cuts `ts_headline` snippets for the page of hits shown only.
+"""
+
+from django.db import connection
+
+from search.query import FACETS, HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
+from search.registry import kind_labels
+from search.understanding import TEXT_SEARCH_CONFIG
+
+# ts_rank weights for D, C, B, A: the title counts ten times the text of an attached document.
+RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
+PROVISION_BOOST = 0.6
+LAW_BOOST = 0.2
+EXACT_BOOST = 1.0
+HEADLINE_OPTIONS = (
+    f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=28, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+HEADLINE_SOURCE_CHARS = 20_000
+SNIPPET_FALLBACK_CHARS = 240
+
+SORT_SQL = {
+    "relevans": "score DESC, sort_date DESC NULLS LAST, page_id DESC",
+    "nyeste": "sort_date DESC NULLS LAST, page_id DESC",
+    "opdateret": "last_published_at DESC NULLS LAST, page_id DESC",
+}
+
+
+class SqlParts:
+    """WHERE conditions with their parameters, built only from placeholders and our own column names."""
+
+    def __init__(self):
+        self.conditions: list[str] = []
+        self.params: list = []
+
+    def add(self, condition: str, *params) -> None:
+        self.conditions.append(condition)
+        self.params.extend(params)
+
+    def sql(self) -> str:
+        return " AND ".join(self.conditions) or "TRUE"
+
+
+def clause_condition(clause) -> tuple[str, list]:
+    options, params = [], []
+    tsquery = clause.tsquery()
+    if tsquery:
+        options.append("vector @@ %s::tsquery")
+        params.append(tsquery)
+    if clause.provisions:
+        options.append("provisions && %s::int[]")
+        params.append(clause.provisions)
+    if clause.laws:
+        options.append("laws && %s::varchar[]")
+        params.append(clause.laws)
+    return "(" + (" OR ".join(options) or "FALSE") + ")", params
+
+
+def text_conditions(understanding, *, match_any: bool) -> tuple[str, list]:
+    """The condition for the words: every clause (or any, for the fallback), none of the negated ones."""
+    positive = [clause_condition(clause) for clause in understanding.positive]
+    negative = [clause_condition(clause) for clause in understanding.negative]
+    conditions, params = [], []
+    if positive:
+        joiner = " OR " if match_any else " AND "
+        conditions.append("(" + joiner.join(sql for sql, _p in positive) + ")")
+        for _sql, p in positive:
+            params += p
+    for sql, p in negative:
+        conditions.append("NOT " + sql)
+        params += p
+    return " AND ".join(conditions) or "TRUE", params
+
+
+def facet_condition(facet, values) -> tuple[str, list]:
+    if facet.scalar:
+        return f"{facet.field} = ANY(%s)", [list(values)]
+    cast = "int[]" if facet.integer else "varchar[]"
+    return f"{facet.field} && %s::{cast}", [[int(v) for v in values] if facet.integer else list(values)]
+
+
+class PostgresEngine:
+    name = "postgres"
+
+    def search(self, query, *, understanding, reader: bool, match_any: bool = False):
+        """Hits, facet counts and total for `query`; `reader` is True for logged-in network readers."""
+        from search.query import SearchResult
+
+        base = SqlParts()
+        if not reader:
+            base.add("visibility = 'public'")
+        text_sql, text_params = text_conditions(understanding, match_any=match_any)
+        base.add(text_sql, *text_params)
+
+        facet_sql = {}
+        for facet in FACETS:
+            values = query.filters.get(facet.param)
+            facet_sql[facet.param] = facet_condition(facet, values) if values else ("TRUE", [])
+
+        facets, total = self._facets(base, facet_sql)
+        if total and query.offset >= total:
+            query.page = (total - 1) // query.per_page + 1  # past the end: the last page, and the service says so
+        hits = self._hits(query, base, facet_sql, understanding) if total else []
+        return SearchResult(query=query, hits=hits, facets=facets, total=total, engine=self.name)
+
+    def _facets(self, base: SqlParts, facet_sql: dict) -> tuple[list[Facet], int]:
+        # Constants and column names only: every value reaches PostgreSQL as a parameter.
+        columns = ", ".join(f"({facet_sql[facet.param][0]}) AS f_{facet.param}" for facet in FACETS)
+        column_params = [p for sql, params in facet_sql.values() for p in params]
+        selects = []
+        for facet in FACETS:
+            others = " AND ".join(f"f_{other.param}" for other in FACETS if other is not facet)
+            if facet.scalar:
+                selects.append(
+                    f"SELECT '{facet.param}' AS facet, {facet.field}::text AS value, count(*) AS n "  # noqa: S608
+                    f"FROM m WHERE {others} AND {facet.field} <> '' GROUP BY 2"
+                )
+            else:
+                selects.append(
+                    f"SELECT '{facet.param}', v::text, count(*) FROM m, unnest(m.{facet.field}) AS v "  # noqa: S608
+                    f"WHERE {others} GROUP BY 2"
+                )
+        everything = " AND ".join(f"f_{facet.param}" for facet in FACETS)
+        selects.append(f"SELECT '_total', '', count(*) FROM m WHERE {everything}")  # noqa: S608
+        fields = ", ".join(facet.field for facet in FACETS)
+        sql = f"""
+            WITH m AS MATERIALIZED (
+                SELECT {fields}, {columns}
+                FROM search_searchdocument WHERE {base.sql()}
+            ), c AS ({" UNION ALL ".join(selects)})
+            SELECT c.facet, c.value, c.n, l.label
+            FROM c LEFT JOIN search_facetlabel AS l ON l.facet = c.facet AND l.value = c.value
+        """  # noqa: S608 (only our column names and placeholders)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, column_params + base.params)
+            rows = cursor.fetchall()
+
+        total = 0
+        by_facet = {facet.param: [] for facet in FACETS}
+        kinds = kind_labels()
+        for facet_param, value, count, label in rows:
+            if facet_param == "_total":
+                total = count
+                continue
+            if facet_param == "type":
+                label = kinds.get(value, label)
+            by_facet[facet_param].append(FacetCount(value=value, label=label or value, count=count))
+        facets = []
+        for facet in FACETS:
+            values = by_facet[facet.param]
+            if facet.param == "aar":
+                values.sort(key=lambda v: v.value, reverse=True)
+            else:
+                values.sort(key=lambda v: (-v.count, v.label.casefold()))
+            facets.append(Facet(param=facet.param, label=str(facet.label), values=values))
+        return facets, total
+
+    def _hits(self, query, base: SqlParts, facet_sql: dict, understanding) -> list[Hit]:
+        rank_tsquery = understanding.rank_tsquery()
+        exact_tsquery = understanding.rank_tsquery(exact=True)
+        provisions = sorted({p for clause in understanding.positive for p in clause.provisions})
+        laws = sorted({law for clause in understanding.positive for law in clause.laws})
+        filters = " AND ".join(sql for sql, _p in facet_sql.values())
+        filter_params = [p for _sql, params in facet_sql.values() for p in params]
+
+        score_parts, score_params = [], []
+        if rank_tsquery:
+            score_parts.append(f"ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
+            score_params.append(rank_tsquery)
+        if exact_tsquery and exact_tsquery != rank_tsquery:
+            score_parts.append(f"{EXACT_BOOST} * ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
+            score_params.append(exact_tsquery)
+        if provisions:
+            score_parts.append(f"CASE WHEN provisions && %s::int[] THEN {PROVISION_BOOST} ELSE 0 END")
+            score_params.append(provisions)
+        if laws:
+            score_parts.append(f"CASE WHEN laws && %s::varchar[] THEN {LAW_BOOST} ELSE 0 END")
+            score_params.append(laws)
+        score = " + ".join(score_parts) or "0"
+
+        if rank_tsquery:
+            headline = (
+                f"ts_headline('{TEXT_SEARCH_CONFIG}', left(d.text_b || E'\\n' || d.text_c, {HEADLINE_SOURCE_CHARS}), "
+                "%s::tsquery, %s)"
+            )
+            headline_params = [rank_tsquery, HEADLINE_OPTIONS]
+        else:
+            headline = f"left(d.text_b, {SNIPPET_FALLBACK_CHARS})"
+            headline_params = []
+
+        sql = f"""
+            SELECT d.page_id, d.kind, d.title, d.url, d.municipality, d.municipality_label, d.status,
+                   d.status_label, d.period_start, d.period_end, s.score, {headline}
+            FROM (
+                SELECT page_id, sort_date, last_published_at, {score} AS score
+                FROM search_searchdocument
+                WHERE {base.sql()} AND {filters}
+                ORDER BY {SORT_SQL[query.sort]}
+                LIMIT %s OFFSET %s
+            ) AS s JOIN search_searchdocument AS d USING (page_id)
+            ORDER BY {
+            SORT_SQL[query.sort]
+            .replace("page_id", "s.page_id")
+            .replace("sort_date", "s.sort_date")
+            .replace("last_published_at", "s.last_published_at")
+        }
+        """  # noqa: S608 (only our column names and placeholders)
+        params = headline_params + score_params + base.params + filter_params + [query.per_page, query.offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        kinds = kind_labels()
+        return [
+            Hit(
+                page_id=row[0],
+                kind=row[1],
+                kind_label=kinds.get(row[1], row[1]),
+                title=row[2],
+                url=row[3],
+                municipality=row[4],
+                municipality_label=row[5],
+                status=row[6],
+                status_label=row[7],
+                period_start=row[8],
+                period_end=row[9],
+                score=float(row[10] or 0),
+                snippet=render_snippet(row[11] or ""),
+            )
+            for row in rows
+        ]

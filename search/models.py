@@ -1,0 +1,116 @@
+"""The search index in PostgreSQL: one document per published searchable page, the corpus's own words, facet
+labels, the text of attached documents and the queue of changes waiting for Elasticsearch.
+
+Everything here is derived from the pages and can be rebuilt with `manage.py search_index rebuild`.
+"""
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+
+
+class SearchDocument(models.Model):
+    # NOTE: cascades with the page, so a deleted page leaves the index in the same transaction even without signals.
+    page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, db_index=True)
+    title = models.TextField()
+    url = models.CharField(max_length=1000)
+    # The text by tsvector weight; B and C are where snippets come from, D is the text of attached documents.
+    text_b = models.TextField(blank=True)
+    text_c = models.TextField(blank=True)
+    text_d = models.TextField(blank=True)
+    vector = SearchVectorField()
+    visibility = models.CharField(max_length=10)
+    municipality = models.CharField(max_length=100, blank=True)
+    municipality_label = models.CharField(max_length=255, blank=True)
+    municipalities = ArrayField(models.CharField(max_length=100), default=list)
+    status = models.CharField(max_length=30, blank=True)
+    status_label = models.CharField(max_length=100, blank=True)
+    target_groups = ArrayField(models.CharField(max_length=100), default=list)
+    service_areas = ArrayField(models.CharField(max_length=100), default=list)
+    laws = ArrayField(models.CharField(max_length=20), default=list)
+    provisions = ArrayField(models.IntegerField(), default=list)
+    tags = ArrayField(models.CharField(max_length=100), default=list)
+    years = ArrayField(models.IntegerField(), default=list)
+    period_start = models.DateField(null=True)
+    period_end = models.DateField(null=True)
+    # What "nyeste" sorts by: the experiment's start, or the article's publication date.
+    sort_date = models.DateField(null=True)
+    last_published_at = models.DateTimeField(null=True)
+    indexed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["vector"], name="search_doc_vector"),
+            GinIndex(fields=["provisions"], name="search_doc_provisions"),
+            GinIndex(fields=["laws"], name="search_doc_laws"),
+            GinIndex(fields=["municipalities"], name="search_doc_municipalities"),
+            models.Index(fields=["-sort_date"], name="search_doc_sort_date"),
+            models.Index(fields=["-last_published_at"], name="search_doc_updated"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class LexiconWord(models.Model):
+    """A word of the indexed corpus with its Danish stem: compounds are split and typos corrected against these."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    lexeme = models.CharField(max_length=100, db_index=True)
+    frequency = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [
+            GinIndex(name="search_lexicon_word_trgm", fields=["word"], opclasses=["gin_trgm_ops"]),
+            GinIndex(name="search_lexicon_lexeme_trgm", fields=["lexeme"], opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.word
+
+
+class FacetLabel(models.Model):
+    """What a facet value is called on screen, e.g. ("kommune", "helsingor") → "Helsingør"."""
+
+    facet = models.CharField(max_length=30)
+    value = models.CharField(max_length=100)
+    label = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "value"], name="unique_facet_value")]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}"
+
+
+class DocumentText(models.Model):
+    """The extracted text of an attached document, kept per file hash so a rebuild reads each file once."""
+
+    document = models.OneToOneField("wagtaildocs.Document", on_delete=models.CASCADE, related_name="+")
+    file_hash = models.CharField(max_length=40)
+    text = models.TextField(blank=True)
+
+    def __str__(self):
+        return str(self.document_id)
+
+
+class IndexQueue(models.Model):
+    """A page whose index entry changed and has not yet reached Elasticsearch; written with the change itself."""
+
+    class Action(models.TextChoices):
+        INDEX = "index"
+        DELETE = "delete"
+
+    page_id = models.IntegerField(db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.action} {self.page_id}"

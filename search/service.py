@@ -1,0 +1,122 @@
+"""The one search service: a SearchQuery in, a SearchResult out. Views and the API call only `search()`.
+
+The service is the same for both engines: it reads the query (understanding.py), drops facet values the index does
+not know, asks the configured engine, and when nothing matches tries the corrected spelling ("Mente du …?") and
+then any of the words instead of all of them.
+"""
+
+import logging
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from search.engines.postgres import PostgresEngine
+from search.models import FacetLabel
+from search.query import FACETS, FACETS_BY_PARAM, Facet, FacetCount, SearchQuery, SearchResult
+from search.registry import kind_labels
+from search.understanding import understand
+
+logger = logging.getLogger(__name__)
+
+
+def get_engine():
+    """Elasticsearch when ELASTICSEARCH_URL is set (answering from PostgreSQL when it cannot), else PostgreSQL."""
+    if settings.ELASTICSEARCH_URL:
+        from search.engines.elasticsearch import ElasticsearchEngine
+
+        return ElasticsearchEngine(settings.ELASTICSEARCH_URL, fallback=PostgresEngine())
+    return PostgresEngine()
+
+
+def _known_filters(query: SearchQuery) -> None:
+    """Drop facet values that no indexed page has, with a notice; one query for all facets."""
+    if not query.filters:
+        return
+    pairs = [(param, value) for param, values in query.filters.items() for value in values]
+    known = set(
+        FacetLabel.objects.filter(facet__in=[p for p, _v in pairs], value__in=[v for _p, v in pairs]).values_list(
+            "facet", "value"
+        )
+    )
+    known |= {("type", kind) for kind in kind_labels()}
+    filters = {}
+    for param, values in query.filters.items():
+        kept = tuple(value for value in values if (param, value) in known)
+        for value in values:
+            if (param, value) not in known:
+                query.notices.append(
+                    _("Filteret %(facet)s = »%(value)s« findes ikke og er ignoreret.")
+                    % {"facet": FACETS_BY_PARAM[param].label, "value": value}
+                )
+        if kept:
+            filters[param] = kept
+    query.filters = filters
+
+
+def _mark_selected(result: SearchResult, query: SearchQuery) -> None:
+    """Flag selected values and keep them visible even when none of the current matches has them."""
+    labels = {(facet.param, v.value): v.label for facet in result.facets for v in facet.values}
+    for facet in result.facets:
+        selected = set(query.filters.get(facet.param, ()))
+        present = {value.value for value in facet.values}
+        for value in facet.values:
+            value.selected = value.value in selected
+        for value in selected - present:
+            facet.values.append(
+                FacetCount(value=value, label=labels.get((facet.param, value), value), count=0, selected=True)
+            )
+
+
+def active_filter_labels(result: SearchResult) -> dict[tuple[str, str], str]:
+    return {(facet.param, v.value): v.label for facet in result.facets for v in facet.values}
+
+
+def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
+    from municipalities.visibility import is_network_reader
+
+    engine = engine or get_engine()
+    reader = is_network_reader(user)
+    query.notices.extend(query.errors)
+    _known_filters(query)
+    requested_page = query.page
+
+    understanding = understand(query.text)
+    result = engine.search(query, understanding=understanding, reader=reader)
+    notices = list(query.notices)
+    suggestion = understanding.suggestion
+
+    if understanding.only_stop_words:
+        notices.append(
+            _(
+                "Søgningen indeholdt ingen ord at søge på (kun meget almindelige ord eller tegn), så alt vises. "
+                "Prøv mere specifikke ord."
+            )
+        )
+    if result.total == 0 and suggestion:
+        corrected = understand(suggestion)
+        retry = engine.search(query, understanding=corrected, reader=reader)
+        if retry.total:
+            notices.append(
+                _("Ingen resultater for »%(query)s«. Viser resultater for »%(suggestion)s«.")
+                % {"query": query.text, "suggestion": suggestion}
+            )
+            retry.searched_text = suggestion
+            result = retry
+    if result.total == 0 and len(understanding.positive) > 1:
+        retry = engine.search(query, understanding=understanding, reader=reader, match_any=True)
+        if retry.total:
+            notices.append(_("Intet indeholdt alle ordene; viser resultater med nogle af dem."))
+            result = retry
+    if result.query.page != requested_page:
+        notices.append(
+            _("Side %(page)s findes ikke; viser side %(last)s, den sidste.")
+            % {"page": requested_page, "last": result.query.page}
+        )
+    result.suggestion = suggestion if suggestion and suggestion != query.text else ""
+    result.notices = notices
+    _mark_selected(result, query)
+    return result
+
+
+def empty_facets() -> list[Facet]:
+    return [Facet(param=facet.param, label=str(facet.label), values=[]) for facet in FACETS]

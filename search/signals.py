@@ -1,0 +1,34 @@
+"""Wagtail's page signals keep the index in step, in the same transaction as the change that sends them."""
+
+from django.db.models.signals import post_delete
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from search import indexing
+from search.registry import searchable_type_for
+
+
+def on_published(sender, instance, **kwargs):
+    indexing.index_page(instance)
+
+
+def on_unpublished(sender, instance, **kwargs):
+    if searchable_type_for(type(instance.specific)) is not None:
+        indexing.remove_page(instance.pk)
+
+
+def on_moved(sender, instance, **kwargs):
+    indexing.index_subtree(instance)
+
+
+def on_deleted(sender, instance, **kwargs):
+    # Sent once for Page and once for the specific model; the first one does the work.
+    if isinstance(instance, Page) and searchable_type_for(type(instance)) is not None:
+        indexing.remove_page(instance.pk)
+
+
+def connect() -> None:
+    page_published.connect(on_published, dispatch_uid="search_page_published")
+    page_unpublished.connect(on_unpublished, dispatch_uid="search_page_unpublished")
+    post_page_move.connect(on_moved, dispatch_uid="search_page_moved")
+    post_delete.connect(on_deleted, dispatch_uid="search_page_deleted")

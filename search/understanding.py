@@ -1,0 +1,419 @@
+"""Query understanding shared by both engines: what the words of a Danish search mean.
+
+`understand(text)` turns the text of a search into clauses that must all match; each clause is a set of
+alternatives, any of which may match:
+
+- a § reference ("SEL § 140", "LAB §§ 27-30", "§ 140") becomes the provisions it names, with every provision it was
+  renumbered from or to (LAB §§ 27–30 ↔ LAB § 40, stk. 1), plus the reference as a phrase for articles that
+  only mention it;
+- a law name or abbreviation ("serviceloven", "lov om social service", "SEL") becomes the law;
+- the network's abbreviations (BUF, SSI, JU, …) expand to what they stand for, and the other way round;
+- every other word is stemmed with PostgreSQL's Danish Snowball stemmer and matched as a prefix, plus the
+  compounds of the corpus that end with it ("indsats" → "beskæftigelsesindsats"); a compound the corpus knows
+  in parts also matches its parts ("sygedagpengemodtagere" → "sygedagpenge" and "modtagere").
+
+Words that are neither in the corpus nor stop words are offered a correction from the corpus's own words by
+trigram similarity ("Mente du …?"). Nothing from the user ever reaches a tsquery as syntax: lexemes are words of
+letters and digits only, quoted by `tsquery_lexeme`.
+"""
+
+import dataclasses
+import re
+import unicodedata
+
+from django.db import connection
+
+from experiments.references import find_law, find_references
+
+TEXT_SEARCH_CONFIG = "danish"
+MAX_CLAUSES = 24
+MAX_EXPANSIONS = 12
+MIN_PREFIX_LENGTH = 4
+LINKERS = ("s", "e")
+
+# The network's own abbreviations and what they stand for; both directions find each other.
+ABBREVIATIONS = {
+    "buf": "Børn, Unge og Familier",
+    "ssi": "Særlig Social Indsats",
+    "ju": "Job og Uddannelse",
+    "vr": "Voksenstøtte og Rehabilitering",
+    "fr": "Familie og Rådgivning",
+    "vive": "Det Nationale Forsknings- og Analysecenter for Velfærd",
+    "stu": "særligt tilrettelagt ungdomsuddannelse",
+    "kl": "Kommunernes Landsforening",
+    "ks": "koordinerende sagsbehandler",
+    "egu": "erhvervsgrunduddannelse",
+    "fgu": "forberedende grunduddannelse",
+    "ppr": "Pædagogisk Psykologisk Rådgivning",
+}
+
+_KEEP = set("æøåÆØÅ")
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\W_]+)')
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (idé → ide) but keep æ, ø and å, which are letters of their own in Danish."""
+    out = []
+    for ch in text.lower():
+        if ch in _KEEP:
+            out.append(ch)
+            continue
+        out.extend(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def tsquery_lexeme(lexeme: str, prefix: bool = False) -> str:
+    """A lexeme as tsquery syntax: quoted, so even a lexeme with an operator in it could only be a word."""
+    quoted = "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + (":*" if prefix else "")
+
+
+@dataclasses.dataclass
+class Clause:
+    """One thing the user asked for; a document matches the clause if any alternative matches."""
+
+    label: str
+    words: list[str] = dataclasses.field(default_factory=list)  # lexemes, exact
+    prefixes: list[str] = dataclasses.field(default_factory=list)  # lexemes, as prefixes
+    all_of: list[tuple[str, ...]] = dataclasses.field(default_factory=list)  # parts of a compound
+    phrases: list[tuple[str, ...]] = dataclasses.field(default_factory=list)  # lexemes in sequence
+    provisions: list[int] = dataclasses.field(default_factory=list)
+    laws: list[str] = dataclasses.field(default_factory=list)
+    # The same alternatives as plain words, for engines that analyse text themselves (Elasticsearch).
+    texts: list[str] = dataclasses.field(default_factory=list)
+    negated: bool = False
+
+    def tsquery(self, *, exact: bool = False) -> str:
+        """The text alternatives as tsquery syntax; `exact` leaves out prefixes and compound expansions."""
+        parts = [tsquery_lexeme(word) for word in self.words[:1] if exact]
+        if not exact:
+            parts = [tsquery_lexeme(word) for word in self.words]
+            parts += [tsquery_lexeme(word, prefix=True) for word in self.prefixes]
+        parts += ["(" + " & ".join(tsquery_lexeme(p) for p in group) + ")" for group in self.all_of if group]
+        parts += ["(" + " <-> ".join(tsquery_lexeme(p) for p in phrase) + ")" for phrase in self.phrases]
+        if not parts:
+            return ""
+        return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+
+@dataclasses.dataclass
+class Understanding:
+    text: str
+    clauses: list[Clause]
+    # Words the corpus does not know, with the closest corpus word: {"sygedagpnge": "sygedagpenge"}.
+    corrections: dict[str, str] = dataclasses.field(default_factory=dict)
+    only_stop_words: bool = False
+
+    @property
+    def positive(self) -> list[Clause]:
+        return [clause for clause in self.clauses if not clause.negated]
+
+    @property
+    def negative(self) -> list[Clause]:
+        return [clause for clause in self.clauses if clause.negated]
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.positive
+
+    @property
+    def suggestion(self) -> str:
+        """The query text with every unknown word replaced by its correction, or ""."""
+        if not self.corrections:
+            return ""
+
+        def replace(match):
+            word = match.group(0)
+            return self.corrections.get(fold(word), word)
+
+        return re.sub(r"[^\W_]+", replace, self.text)
+
+    def match_tsquery(self) -> str:
+        """Every positive text clause ANDed, negative ones excluded (for ranking and engines without facets)."""
+        positive = [clause.tsquery() for clause in self.positive if clause.tsquery()]
+        negative = ["!" + clause.tsquery() for clause in self.negative if clause.tsquery()]
+        return " & ".join(positive + negative)
+
+    def rank_tsquery(self, *, exact: bool = False) -> str:
+        """Any of the text clauses: ts_rank scores how many and how well, also for clauses met by a provision."""
+        parts = [clause.tsquery(exact=exact) for clause in self.positive if clause.tsquery(exact=exact)]
+        return " | ".join(parts)
+
+
+def _stems(words: list[str]) -> dict[str, list[str]]:
+    """Each word's Danish stems; an empty list for stop words."""
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT w, ts_lexize('danish_stem', w) FROM unnest(%s::text[]) AS w",
+            [words],
+        )
+        return {word: list(stems or []) for word, stems in cursor.fetchall()}
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _strip_linker(part: str) -> list[str]:
+    return [part] + [part[: -len(linker)] for linker in LINKERS if part.endswith(linker) and len(part) > 4]
+
+
+def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
+    """Compounds of the corpus ending with each stem, compound stems split into known parts, and the known stems."""
+    stems = [stem for stem in dict.fromkeys(stems) if len(stem) >= MIN_PREFIX_LENGTH]
+    if not stems:
+        return {}, {}, set()
+    # The candidate parts of each stem read as a compound: head + (linker) + tail, both at least 3 letters.
+    split_parts = {stem: [(stem[:i], stem[i:]) for i in range(3, len(stem) - 2)] for stem in stems if len(stem) >= 7}
+    with connection.cursor() as cursor:
+        patterns = " OR ".join(["lexeme LIKE %s"] * len(stems))
+        cursor.execute(
+            f"SELECT lexeme, word, frequency FROM search_lexiconword WHERE {patterns} "  # noqa: S608
+            "ORDER BY frequency DESC LIMIT 2000",
+            ["%" + _escape_like(stem) for stem in stems],
+        )
+        tail_rows = cursor.fetchall()
+        heads = set()
+        for lexeme, _word, _freq in tail_rows:
+            for stem in stems:
+                if lexeme.endswith(stem) and len(lexeme) - len(stem) >= 3:
+                    heads.update(_strip_linker(lexeme[: -len(stem)]))
+        for parts in split_parts.values():
+            for head, tail in parts:
+                heads.add(head)
+                heads.update(_strip_linker(head))
+                heads.add(tail)
+                if tail[0] in LINKERS:
+                    heads.add(tail[1:])
+        candidates = sorted(heads | set(stems))
+        cursor.execute(
+            "SELECT word, lexeme FROM search_lexiconword WHERE word = ANY(%s) OR lexeme = ANY(%s)",
+            [candidates, candidates],
+        )
+        known = set()
+        for word, lexeme in cursor.fetchall():
+            known.add(word)
+            known.add(lexeme)
+
+    tails: dict[str, list[str]] = {stem: [] for stem in stems}
+    seen = set()
+    for lexeme, _word, _freq in tail_rows:
+        for stem in stems:
+            head = lexeme[: -len(stem)] if lexeme.endswith(stem) else ""
+            if len(head) < 3 or (stem, lexeme) in seen:
+                continue
+            # A head the corpus knows as a word, or one long enough not to be a chance ending ("ind|sats").
+            plausible = any(part in known for part in _strip_linker(head)) or (len(head) >= 5 and len(stem) >= 5)
+            if plausible and len(tails[stem]) < MAX_EXPANSIONS:
+                seen.add((stem, lexeme))
+                tails[stem].append(lexeme)
+    splits: dict[str, list[tuple[str, str]]] = {}
+    for stem, parts in split_parts.items():
+        found = []
+        for head, tail in parts:
+            tail_options = [tail] + ([tail[1:]] if tail[0] in LINKERS and len(tail) > 3 else [])
+            head_ok = head in known
+            tail_ok = next((t for t in tail_options if t in known), None)
+            if head_ok and tail_ok:
+                found.append((head, tail_ok))
+        # The longest known head first: "sygedagpenge|modtagere" rather than "syge|dagpengemodtagere".
+        splits[stem] = sorted(found, key=lambda pair: -len(pair[0]))[:2]
+    known_stems = {stem for stem in stems if stem in known or tails.get(stem)}
+    return tails, splits, known_stems
+
+
+def _corrections(words: list[str]) -> dict[str, str]:
+    """The closest corpus word for each unknown word, by trigram similarity."""
+    if not words:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT u.w, s.word FROM unnest(%s::text[]) AS u(w)
+            CROSS JOIN LATERAL (
+                SELECT word FROM search_lexiconword
+                WHERE word %% u.w AND word <> u.w
+                ORDER BY similarity(unaccent(word), unaccent(u.w)) DESC, frequency DESC, word
+                LIMIT 1
+            ) AS s
+            """,
+            [words],
+        )
+        return dict(cursor.fetchall())
+
+
+def resolve_provisions(reference) -> list[int]:
+    """The stored provisions a reference names, widened to every version they were renumbered from or to."""
+    from experiments.models import Provision
+
+    def key(paragraph: str) -> tuple[int, str]:
+        match = re.match(r"(\d+)\s*([^\W\d_]?)", paragraph or "")
+        return (int(match.group(1)), match.group(2).lower()) if match else (0, "")
+
+    start, end = key(reference.paragraph), key(reference.paragraph_end or reference.paragraph)
+    candidates = Provision.objects.select_related("law").filter(
+        paragraph_number__gte=start[0] - 1 if start[0] else 0,
+    )
+    if reference.law:
+        candidates = candidates.filter(law__key=reference.law)
+    matched = []
+    for provision in candidates:
+        p_start, p_end = key(provision.paragraph), key(provision.paragraph_end or provision.paragraph)
+        if p_start > end or start > p_end:
+            continue
+        if reference.stk is not None and provision.stk is not None and provision.stk != reference.stk:
+            continue
+        if reference.nr is not None and provision.nr is not None and provision.nr != reference.nr:
+            continue
+        matched.append(provision)
+    ids = []
+    for provision in matched:
+        for related in provision.lineage():
+            if related.pk not in ids:
+                ids.append(related.pk)
+    return ids
+
+
+def _abbreviation_phrases(stems: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+    """Each abbreviation's expansion as a sequence of stems (stop words dropped)."""
+    phrases = {}
+    for abbreviation, text in ABBREVIATIONS.items():
+        phrase = []
+        for word in re.findall(r"[^\W_]+", fold(text)):
+            phrase += stems.get(word, [])[:1]
+        phrases[abbreviation] = tuple(phrase)
+    return phrases
+
+
+def _law_clause(law, label: str, stems: dict) -> Clause:
+    abbreviation = fold(law.abbreviation)
+    words = [s for w in re.findall(r"[^\W_]+", abbreviation) for s in stems.get(w, [w])[:1]]
+    clause = Clause(label=label, laws=[law.key], texts=[law.abbreviation, law.name])
+    if len(words) == 1:
+        clause.words.append(words[0])
+    elif words:
+        clause.phrases.append(tuple(words))
+    return clause
+
+
+def understand(text: str) -> Understanding:
+    """Read the text of a search into clauses; one or a few SQL queries, whatever the text."""
+    clauses: list[Clause] = []
+    folded = fold(text)
+
+    # § references first, so that "SEL § 140" is not also read as the words "sel" and "140".
+    remaining = folded
+    for reference, (start, end) in reversed(find_references(folded)):
+        provisions = resolve_provisions(reference)
+        law_word = fold(reference.law) if reference.law else ""
+        phrase = tuple(filter(None, [law_word, re.match(r"\d+", reference.paragraph).group()]))
+        clause = Clause(label=str(reference), provisions=provisions or [0], phrases=[phrase], texts=[str(reference)])
+        if reference.law:
+            clause.laws = []  # the law alone is too broad for a paragraph
+        clauses.insert(0, clause)
+        remaining = remaining[:start] + " " + remaining[end:]
+
+    tokens = []  # (negated, text, is_phrase)
+    for match in _TOKEN.finditer(remaining):
+        if match.group(2) is not None:
+            tokens.append((bool(match.group(1)), match.group(2), True))
+        else:
+            tokens.append((bool(match.group(3)), match.group(4), False))
+
+    plain = [t for t in tokens if not t[2]]
+    words = sorted({w for _neg, t, _p in tokens for w in re.findall(r"[^\W_]+", t)})
+    words = [w[:60] for w in words][:200]
+    abbreviation_words = {fold(w) for text in ABBREVIATIONS.values() for w in re.findall(r"[^\W_]+", text)}
+    stems = _stems(sorted(set(words) | abbreviation_words))
+
+    # Law names that span several words ("lov om social service") and single-word ones ("serviceloven", "SEL").
+    consumed = set()
+    for size in range(6, 0, -1):
+        for i in range(len(plain) - size + 1):
+            if any(j in consumed for j in range(i, i + size)) or any(plain[j][0] for j in range(i, i + size)):
+                continue
+            phrase = " ".join(plain[j][1] for j in range(i, i + size))
+            law = find_law(phrase)
+            if law is not None and not (size == 1 and phrase in ABBREVIATIONS):
+                consumed.update(range(i, i + size))
+                clauses.append(_law_clause(law, phrase, stems))
+
+    abbreviation_phrases = _abbreviation_phrases(stems)
+    content_tokens = [t for i, t in enumerate(plain) if i not in consumed]
+    content_stems = []
+    # Expansions of abbreviations written out in the query ("særlig social indsats" → also "ssi").
+    token_stems = [(stems.get(t[1]) or [""])[0] for t in content_tokens]
+    expanded_spans = {}
+    for abbreviation, phrase in abbreviation_phrases.items():
+        n = len(phrase)
+        for i in range(len(token_stems) - n + 1):
+            if n > 1 and tuple(token_stems[i : i + n]) == phrase:
+                expanded_spans[i] = (n, abbreviation)
+
+    i = 0
+    while i < len(content_tokens):
+        negated, word, _is_phrase = content_tokens[i]
+        if i in expanded_spans:
+            n, abbreviation = expanded_spans[i]
+            clauses.append(
+                Clause(
+                    label=" ".join(t[1] for t in content_tokens[i : i + n]),
+                    words=[abbreviation],
+                    all_of=[abbreviation_phrases[abbreviation]],
+                    texts=[abbreviation, ABBREVIATIONS[abbreviation]],
+                    negated=negated,
+                )
+            )
+            i += n
+            continue
+        i += 1
+        word_stems = stems.get(word[:60], [])
+        if word in ABBREVIATIONS:
+            clauses.append(
+                Clause(
+                    label=word,
+                    words=[word],
+                    all_of=[abbreviation_phrases[word]] if abbreviation_phrases[word] else [],
+                    texts=[word, ABBREVIATIONS[word]],
+                    negated=negated,
+                )
+            )
+            continue
+        if not word_stems:
+            continue  # a stop word
+        stem = word_stems[0]
+        content_stems.append(stem)
+        clauses.append(
+            Clause(
+                label=word,
+                words=[stem],
+                prefixes=[stem] if len(stem) >= MIN_PREFIX_LENGTH and not negated else [],
+                texts=[word],
+                negated=negated,
+            )
+        )
+
+    for negated, phrase_text, is_phrase in tokens:
+        if not is_phrase:
+            continue
+        lexemes = tuple(s for w in re.findall(r"[^\W_]+", phrase_text) for s in stems.get(w[:60], [])[:1])
+        if lexemes:
+            clauses.append(Clause(label=phrase_text, phrases=[lexemes], texts=[phrase_text], negated=negated))
+
+    clauses = clauses[:MAX_CLAUSES]
+    tails, splits, known = _lexicon_expansions(content_stems)
+    unknown = []
+    for clause in clauses:
+        if clause.negated or not clause.words or clause.provisions or clause.laws or not clause.prefixes:
+            continue
+        stem = clause.words[0]
+        clause.words += [lexeme for lexeme in tails.get(stem, []) if lexeme not in clause.words]
+        clause.all_of += splits.get(stem, [])
+        if stem not in known and not splits.get(stem) and not stem.isdigit():
+            unknown.append(clause.label)
+    corrections = _corrections(unknown) if unknown else {}
+
+    only_stop_words = bool(text.strip()) and not clauses
+    return Understanding(text=text, clauses=clauses, corrections=corrections, only_stop_words=only_stop_words)

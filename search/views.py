@@ -1,0 +1,51 @@
+"""`/soeg/`: the search page. A thin caller of search.service; the whole state is in the URL."""
+
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+
+from search.query import FACETS, FACETS_BY_PARAM, SORTS, SearchQuery
+from search.service import active_filter_labels, search
+
+
+def _url(params) -> str:
+    return reverse("search") + ("?" + urlencode(params) if params else "")
+
+
+def _page_numbers(page: int, num_pages: int, window: int = 2) -> list[int]:
+    return [n for n in range(1, num_pages + 1) if n in (1, num_pages) or abs(n - page) <= window]
+
+
+def search_view(request):
+    query = SearchQuery.from_querydict(request.GET)
+    result = search(query, user=request.user)
+    labels = active_filter_labels(result)
+    active_filters = [
+        {
+            "facet": FACETS_BY_PARAM[param].label,
+            "label": labels.get((param, value), value),
+            "remove_url": _url(result.query.without_filter(param, value).to_params()),
+        }
+        for param, values in result.query.filters.items()
+        for value in values
+    ]
+    base_params = result.query.to_params()
+    pages = [
+        {"number": n, "url": _url(base_params + [("side", str(n))]), "current": n == result.page}
+        for n in _page_numbers(result.page, result.num_pages)
+    ]
+    context = {
+        "result": result,
+        "query": result.query,
+        "facets": [facet for facet in result.facets if facet.values],
+        "active_filters": active_filters,
+        "clear_url": _url([("q", result.query.text)] if result.query.text else []),
+        "pages": pages,
+        "previous_url": _url(base_params + [("side", str(result.page - 1))]) if result.has_previous else "",
+        "next_url": _url(base_params + [("side", str(result.page + 1))]) if result.has_next else "",
+        "suggestion_url": _url([("q", result.suggestion)]) if result.suggestion else "",
+        "sorts": list(SORTS.items()),
+        "facet_params": [facet.param for facet in FACETS],
+    }
+    return render(request, "search/search.html", context)
