@@ -11,6 +11,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 from experiments import export_views
 from experiments.views.progress import ProgressView
 from experiments.views.provisions import ProvisionDetailView, ProvisionListView
+from search import views as search_views
+from search.api import SearchAPIView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -22,6 +24,8 @@ urlpatterns = [
     path("fremdrift/", ProgressView.as_view(), name="progress"),
     path("paragraffer/", ProvisionListView.as_view(), name="provision_list"),
     path("paragraffer/<int:pk>/", ProvisionDetailView.as_view(), name="provision_detail"),
+    path("soeg/", search_views.search_view, name="search"),
+    path("api/v1/search", SearchAPIView.as_view(), name="api_search"),
     path("api/v1/", include("config.api_urls")),
     path("feeds/", include("config.feed_urls")),
     path(
