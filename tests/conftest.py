@@ -48,6 +48,51 @@ def make_user(db, django_user_model):
 
 
 @pytest.fixture
+def experiment_form_data():
+    """The POST data of Wagtail's add/edit form for an ExperimentPage, as the admin's browser would send it.
+
+    experiment_form_data("Én plan", "en-plan", exemptions=["SEL § 140, stk. 3"], status_events=[("applied",
+    "2017-05-01")]) ; `extra` overrides or adds top-level fields (e.g. {"action-submit": "1"}).
+    """
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
+
+    def build(title, slug, *, exemptions=(), status_events=(), visibility="public", extra=None, initial=None):
+        initial = initial or {}
+        data = {
+            "title": title,
+            "slug": slug,
+            "summary": f"{title}: kort resumé.",
+            "challenge": "Borgere med mange sager møder mange planer.",
+            "purpose": "Én plan pr. borger.",
+            "content": streamfield(
+                [
+                    ("heading", "Forsøgets indhold"),
+                    ("paragraph", rich_text("<p>Én fælles plan.</p>", features=["bold", "italic", "link"])),
+                ]
+            ),
+            "visibility": visibility,
+            "tags": "",
+            "exemption_requests": inline_formset(
+                [
+                    {"reference": reference, "basis": "dispensation", "decision": "applied", "application_round": "2"}
+                    for reference in exemptions
+                ],
+                initial=initial.get("exemption_requests", 0),
+            ),
+            "status_events": inline_formset(
+                [{"status": status, "date": date, "note": ""} for status, date in status_events],
+                initial=initial.get("status_events", 0),
+            ),
+        }
+        for relation in ("results", "learnings", "evaluations", "partners", "comments"):
+            data[relation] = inline_formset([])
+        data.update(extra or {})
+        return nested_form_data(data)
+
+    return build
+
+
+@pytest.fixture
 def add_experiment(db):
     """add_experiment("helsingor", "Én plan", statuses=[("started", date)], exemptions=[("SEL § 140", "granted")],
     visibility="network", published=datetime, live=True, **fields): an experiment page built straight from the
