@@ -123,14 +123,7 @@ def experiments_for_export(user) -> list[ExperimentPage]:
     is looked up by tree path among the municipalities fetched once.
     """
     experiments = visible_pages(ExperimentPage.objects.all(), user).prefetch_related(
-        "target_groups",
-        "service_areas",
-        "status_events",
-        "results",
-        "learnings",
-        "tagged_items__tag",
-        Prefetch("partners", queryset=_partners()),
-        Prefetch("exemption_requests", queryset=ExemptionRequest.objects.select_related("provision__law")),
+        *experiment_prefetches(), "tagged_items__tag"
     )
     municipalities = {municipality.path: municipality for municipality in MunicipalityPage.objects.all()}
     rows = []
@@ -141,10 +134,28 @@ def experiments_for_export(user) -> list[ExperimentPage]:
     return rows
 
 
-def _partners():
+def experiment_prefetches() -> list:
+    """What the columns read of an experiment, each relation in the order the file lists it.
+
+    Rows added outside a form may have no sort_order, so the primary key breaks ties: the importer compares lists in
+    this same order, and a file exported and imported again must compare equal.
+    """
     from experiments.models import PartnerMunicipality
 
-    return PartnerMunicipality.objects.select_related("municipality")
+    return [
+        "target_groups",
+        "service_areas",
+        "status_events",
+        Prefetch("results", queryset=Result.objects.order_by("sort_order", "pk")),
+        Prefetch("learnings", queryset=Learning.objects.order_by("sort_order", "pk")),
+        Prefetch(
+            "partners", queryset=PartnerMunicipality.objects.select_related("municipality").order_by("sort_order", "pk")
+        ),
+        Prefetch(
+            "exemption_requests",
+            queryset=ExemptionRequest.objects.select_related("provision__law").order_by("sort_order", "pk"),
+        ),
+    ]
 
 
 def _municipality_name(experiment) -> str:

@@ -33,6 +33,7 @@ from experiments.exporting import (
     EXPERIMENT_SHEET,
     FORMULA_STARTS,
     LEARNING_SEPARATOR,
+    experiment_prefetches,
 )
 from experiments.models import (
     Decision,
@@ -584,7 +585,10 @@ def _read_row(source: SourceRow, present: frozenset[str], lookup: _Lookup, probl
     summary = read("summary", lambda value: required_text("summary"))
 
     def status(value):
-        text = required_text("status")
+        # Required for a new experiment (checked once the row is matched); blank leaves a timeline alone.
+        text = _clean_text(_text(value))
+        if not text:
+            return ""
         found = _choice(ExperimentStatus, text)
         if found is None:
             raise CellError(
@@ -715,6 +719,8 @@ def _read_row(source: SourceRow, present: frozenset[str], lookup: _Lookup, probl
 
 def _status_change(page: ExperimentPage | None, row: ExperimentRow, today: datetime.date):
     """The (status, date) event to add, or None when the experiment's timeline already says so."""
+    if not row.status:
+        return None
     events = [event for event in page.status_events.all() if event.date] if page else []
     latest = max(events, key=lambda e: (e.date, e.sort_order or 0), default=None)
     if latest and latest.status == row.status and (row.status_date is None or row.status_date == latest.date):
@@ -863,18 +869,7 @@ def _existing_experiments(lookup: _Lookup):
 
 def _current_pages(ids) -> dict[int, ExperimentPage]:
     """The latest revision of each experiment in `ids`, with its relations fetched in a few queries."""
-    from django.db.models import Prefetch
-
-    pages = ExperimentPage.objects.filter(pk__in=ids).prefetch_related(
-        "target_groups",
-        "service_areas",
-        "status_events",
-        "results",
-        "learnings",
-        "partners",
-        "tags",
-        Prefetch("exemption_requests", queryset=ExemptionRequest.objects.select_related("provision__law")),
-    )
+    pages = ExperimentPage.objects.filter(pk__in=ids).prefetch_related(*experiment_prefetches(), "tags")
     current = {}
     for page in pages:
         current[page.pk] = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
@@ -970,6 +965,9 @@ def check_rows(table: Table, *, user=None, publish: bool = False, today: datetim
     plans = []
     for row, target in targets:
         if target is None:
+            if not row.status:
+                problems.append(Problem(_("skal udfyldes"), row.number, COLUMN_BY_KEY["status"].heading))
+                continue
             plans.append(_Plan(row, "create"))
             continue
         page = current[target]

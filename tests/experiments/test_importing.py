@@ -213,6 +213,7 @@ def nothing_written(db):
         ({"Synlighed": "hemmelig"}, 'række 3, kolonne Synlighed: ukendt synlighed "hemmelig"'),
         ({"Titel": ""}, "række 3, kolonne Titel: skal udfyldes"),
         ({"Resumé": "  "}, "række 3, kolonne Resumé: skal udfyldes"),
+        ({"Status": ""}, "række 3, kolonne Status: skal udfyldes"),
         ({"Id": "999999"}, "række 3, kolonne Id: der er intet forsøg med id 999999"),
         ({"Resultater": "Borgere i job: 1,234 personer"}, 'række 3, kolonne Resultater: "1,234" har for mange cifre'),
     ],
