@@ -2,9 +2,9 @@
 
 import pytest
 
-pytestmark = pytest.mark.django_db
-
 from search.query import MAX_QUERY_LENGTH, SearchQuery
+
+pytestmark = pytest.mark.django_db
 
 TSQUERY_OPERATORS = [
     "&",
