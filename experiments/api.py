@@ -11,7 +11,13 @@ import datetime
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -37,6 +43,18 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "antal"
     max_page_size = 200
     invalid_page_message = _("Siden findes ikke.")
+
+
+BAD_FILTER = OpenApiResponse(OpenApiTypes.OBJECT, description="Ugyldigt filter: en liste af fejl pr. parameter.")
+NOT_FOUND = OpenApiResponse(OpenApiTypes.OBJECT, description="Findes ikke, eller læseren må ikke se den.")
+
+
+def list_responses(serializer) -> dict:
+    return {200: serializer(many=True), 400: BAD_FILTER, 404: NOT_FOUND}
+
+
+def detail_responses(serializer) -> dict:
+    return {200: serializer, 404: NOT_FOUND}
 
 
 def absolute_page_url(serializer, page) -> str:
@@ -323,8 +341,13 @@ def _filter_parameters():
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Forsøg", parameters=_filter_parameters()),
-    retrieve=extend_schema(summary="Et forsøg med paragraffritagelser, statushistorik, resultater og læring"),
+    list=extend_schema(
+        summary="Forsøg", parameters=_filter_parameters(), responses=list_responses(ExperimentListSerializer)
+    ),
+    retrieve=extend_schema(
+        summary="Et forsøg med paragraffritagelser, statushistorik, resultater og læring",
+        responses=detail_responses(ExperimentDetailSerializer),
+    ),
 )
 class ExperimentViewSet(viewsets.ReadOnlyModelViewSet):
     pagination_class = Pagination
@@ -393,8 +416,9 @@ class ProvisionSerializer(serializers.ModelSerializer):
             OpenApiParameter("lov", OpenApiTypes.STR, description=str(FILTERS["lov"]).split(":")[0]),
             OpenApiParameter("soegt", OpenApiTypes.BOOL, description="Kun bestemmelser, der er søgt fritagelse fra."),
         ],
+        responses=list_responses(ProvisionSerializer),
     ),
-    retrieve=extend_schema(summary="En bestemmelse"),
+    retrieve=extend_schema(summary="En bestemmelse", responses=detail_responses(ProvisionSerializer)),
 )
 class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProvisionSerializer

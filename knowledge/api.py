@@ -5,7 +5,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from experiments.api import Pagination, ProvisionRefSerializer, VocabularySerializer, absolute_page_url
+from experiments.api import (
+    Pagination,
+    ProvisionRefSerializer,
+    VocabularySerializer,
+    absolute_page_url,
+    detail_responses,
+    list_responses,
+)
 from experiments.models import Provision
 from experiments.selectors import visible_experiments
 from knowledge.models import ArticleKind, KnowledgeArticlePage
@@ -65,8 +72,9 @@ class KnowledgeArticleSerializer(serializers.ModelSerializer):
         parameters=[
             OpenApiParameter("type", OpenApiTypes.STR, enum=ArticleKind.values, description="Artiklens type."),
         ],
+        responses=list_responses(KnowledgeArticleSerializer),
     ),
-    retrieve=extend_schema(summary="En vidensartikel"),
+    retrieve=extend_schema(summary="En vidensartikel", responses=detail_responses(KnowledgeArticleSerializer)),
 )
 class KnowledgeArticleViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = KnowledgeArticleSerializer

@@ -4,7 +4,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from experiments.api import Pagination, absolute_page_url
+from experiments.api import Pagination, absolute_page_url, detail_responses, list_responses
 from experiments.selectors import municipality_path, visible_experiments
 from municipalities.models import MunicipalityPage
 
@@ -36,7 +36,10 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         return self.context["experiment_counts"].get(municipality.path, 0)
 
 
-@extend_schema_view(list=extend_schema(summary="Kommuner"), retrieve=extend_schema(summary="En kommune"))
+@extend_schema_view(
+    list=extend_schema(summary="Kommuner", responses=list_responses(MunicipalitySerializer)),
+    retrieve=extend_schema(summary="En kommune", responses=detail_responses(MunicipalitySerializer)),
+)
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = MunicipalitySerializer
     pagination_class = Pagination
