@@ -34,6 +34,7 @@ from experiments.models import (
 from knowledge.factories import ArticleDocumentFactory, DocumentFactory, KnowledgeArticlePageFactory
 from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
 from municipalities.models import HomePage, MunicipalityIndexPage, MunicipalityPage
+from municipalities.visibility import Visibility
 
 
 def block_form_value(block, value):
@@ -170,6 +171,19 @@ class PageContractTests(WagtailPageTestCase):
         for page in self.pages:
             with self.subTest(page_type=type(page).__name__):
                 self.assertPageIsRenderable(page)
+
+    def test_network_only_pages_render_for_network_staff_and_send_anonymous_visitors_to_log_in(self):
+        staff = self.create_user("medarbejder-ballerup")
+        for page in (
+            ExperimentPageFactory(parent=self.helsingor, visibility=Visibility.NETWORK),
+            KnowledgeArticlePageFactory(visibility=Visibility.NETWORK),
+        ):
+            with self.subTest(page_type=type(page).__name__):
+                self.assertPageIsRenderable(page, user=staff)
+                self.assertPageIsRenderable(page, accept_redirect=True)
+                self.assertRedirects(
+                    self.client.get(page.url), f"/log-ind/?next={page.url}", fetch_redirect_response=False
+                )
 
     def test_every_page_type_is_editable_by_a_superuser(self):
         superuser = self.create_superuser("redaktionen")
