@@ -1,0 +1,193 @@
+"""`load_demo_data` on a network that `setup_network` made and that has no experiments yet."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import transaction
+from django.utils.html import escape
+from taggit.models import Tag
+from wagtail.models import Page, PageLogEntry, Revision
+
+from experiments.demo import DEMO_EXPERIMENTS, DOCUMENTED_EXPERIMENTS
+from experiments.models import Decision, ExemptionRequest, ExperimentPage, ExperimentStatus, StatusEvent
+from knowledge.models import ArticleKind, KnowledgeArticlePage
+from municipalities.models import MunicipalityPage
+from municipalities.network import MUNICIPALITIES
+from municipalities.visibility import Visibility
+
+PASSWORD = "demo-password-for-tests"
+
+
+def load(*args) -> str:
+    out = io.StringIO()
+    call_command("load_demo_data", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def demo(django_db_setup, django_db_blocker):
+    """The demo network, loaded once for a class of tests and rolled back after it; each test rolls back its own."""
+    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, transaction.atomic():
+        patch.setenv("DEMO_PASSWORD", PASSWORD)
+        yield load("--with-users")
+        transaction.set_rollback(True)
+
+
+def counts():
+    return {
+        "pages": Page.objects.count(),
+        "revisions": Revision.objects.count(),
+        "log entries": PageLogEntry.objects.count(),
+        "users": get_user_model().objects.count(),
+        "events": StatusEvent.objects.count(),
+        "exemptions": ExemptionRequest.objects.count(),
+        "tags": Tag.objects.count(),
+    }
+
+
+def test_without_debug_no_users_are_created_and_the_command_says_so(db, settings):
+    settings.DEBUG = False
+    output = load()
+    assert get_user_model().objects.count() == 0
+    assert "Ingen brugere oprettet" in output
+    assert ExperimentPage.objects.count() >= 20
+
+
+def test_with_debug_users_are_created_and_a_generated_password_is_printed_once(db, settings, monkeypatch, client):
+    settings.DEBUG = True
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    output = load()
+    password = output.split("adgangskode er ")[1].split()[0]
+    assert client.login(username="admin", password=password)
+    assert "adgangskode" not in load()
+
+
+class TestLoadedDemoNetwork:
+    def test_demo_data_fills_every_municipality_with_experiments(self, demo, db):
+        experiments = ExperimentPage.objects.live()
+        assert experiments.count() >= 20
+        owners = {experiment.municipality.slug for experiment in experiments}
+        assert owners == {facts.slug for facts in MUNICIPALITIES}
+        assert "Demodata indlæst: 22 nye forsøg" in demo
+
+    def test_every_demo_experiment_has_exemptions_history_revision_and_audit_log(self, demo, db):
+        for experiment in ExperimentPage.objects.all():
+            assert experiment.exemption_requests.exists(), experiment.title
+            assert experiment.status_events.count() >= 2, experiment.title
+            assert experiment.status, experiment.title
+            assert Revision.page_revisions.filter(object_id=str(experiment.pk)).exists(), experiment.title
+            actions = set(PageLogEntry.objects.filter(page=experiment).values_list("action", flat=True))
+            assert {"wagtail.create", "wagtail.edit", "wagtail.publish"} <= actions, experiment.title
+            assert experiment.target_groups.exists() and experiment.service_areas.exists(), experiment.title
+
+    def test_demo_data_varies_statuses_decisions_and_laws(self, demo, db):
+        statuses = set(ExperimentPage.objects.values_list("status", flat=True))
+        assert {
+            ExperimentStatus.STARTED,
+            ExperimentStatus.ENDED,
+            ExperimentStatus.EVALUATED,
+            ExperimentStatus.SPREAD,
+            ExperimentStatus.DISCONTINUED,
+        } <= statuses
+        assert len(statuses) >= 10
+        assert set(ExemptionRequest.objects.values_list("decision", flat=True)) == set(Decision.values)
+        assert set(ExemptionRequest.objects.values_list("provision__law__key", flat=True)) >= {
+            "LAB",
+            "SEL",
+            "SDPL",
+            "RSL",
+        }
+        assert ExperimentPage.objects.filter(builds_on__isnull=False).count() >= 3
+        assert ExperimentPage.objects.filter(visibility=Visibility.NETWORK).count() >= 2
+        assert ExperimentPage.objects.filter(partners__isnull=False).distinct().count() >= 5
+        assert ExperimentPage.objects.filter(results__isnull=False).distinct().count() >= 10
+        assert ExperimentPage.objects.filter(learnings__isnull=False).distinct().count() >= 10
+        assert ExperimentPage.objects.filter(evaluations__isnull=False).distinct().count() >= 10
+
+    def test_demo_data_has_articles_of_every_kind_linked_to_experiments(self, demo, db):
+        articles = KnowledgeArticlePage.objects.live()
+        assert articles.count() >= 10
+        assert set(articles.values_list("kind", flat=True)) == set(ArticleKind.values)
+        assert articles.filter(visibility=Visibility.NETWORK).count() >= 2
+        assert articles.filter(experiments__isnull=False).distinct().count() >= 8
+        assert articles.filter(provisions__isnull=False).distinct().count() >= 8
+        assert articles.filter(target_groups__isnull=False).distinct().count() >= 8
+        for article in articles:
+            assert PageLogEntry.objects.filter(page=article, action="wagtail.publish").exists(), article.title
+
+    def test_demo_users_have_the_password_and_their_groups(self, demo, db, client):
+        users = get_user_model().objects.all()
+        assert users.count() == 29
+        assert users.get(username="admin").is_superuser
+        assert list(users.get(username="ministeriet").groups.values_list("name", flat=True)) == ["Ministeriet"]
+        for facts in MUNICIPALITIES:
+            for prefix, group in (
+                ("redaktoer", "redaktører"),
+                ("koordinator", "koordinatorer"),
+                ("medarbejder", "medarbejdere"),
+            ):
+                user = users.get(username=f"{prefix}-{facts.slug}")
+                assert list(user.groups.values_list("name", flat=True)) == [f"{facts.name}: {group}"]
+        assert client.login(username="koordinator-helsingor", password=PASSWORD)
+
+    def test_loading_twice_changes_nothing(self, demo, db):
+        before = counts()
+        output = load("--with-users")
+        assert counts() == before
+        assert "0 nye forsøg, 0 nye vidensartikler og 0 nye brugere" in output
+
+    def test_if_empty_does_nothing_when_experiments_exist(self, demo, db):
+        before = counts()
+        output = load("--if-empty", "--with-users")
+        assert counts() == before
+        assert "Der findes allerede forsøg" in output
+
+    def test_documented_ballerup_experiment_has_its_documented_period_and_decision(self, demo, db):
+        ballerup = MunicipalityPage.objects.get(slug="ballerup")
+        experiment = ExperimentPage.objects.child_of(ballerup).get(slug="en-plan-familier")
+        assert (experiment.planned_start.isoformat(), experiment.planned_end.isoformat()) == (
+            "2017-11-01",
+            "2020-07-01",
+        )
+        assert experiment.council_decision_date.isoformat() == "2017-05-30"
+        assert {group.name for group in experiment.target_groups.all()} >= {
+            "Aktivitetsparate uddannelseshjælpsmodtagere",
+            "Borgere i ressourceforløb",
+        }
+        assert not experiment.summary.startswith("Demodata")
+
+    def test_demo_experiments_say_they_are_demo_data(self, demo, db):
+        documented = {(spec.municipality, spec.slug) for spec in DOCUMENTED_EXPERIMENTS}
+        assert len(documented) == 7
+        for spec in DEMO_EXPERIMENTS:
+            assert (spec.municipality, spec.slug) not in documented
+            page = ExperimentPage.objects.get(slug=spec.slug)
+            assert page.summary.startswith("Demodata: "), page.title
+        for article in KnowledgeArticlePage.objects.all():
+            if not article.title.startswith(
+                ("VIVE", "Fra forsøg til lov", "Nye paragrafnumre", "Spørgsmål og svar om")
+            ):
+                assert article.summary.startswith("Demodata: "), article.title
+
+    def test_staff_see_every_demo_page_with_its_exemption_table(self, demo, db, client):
+        assert client.login(username="medarbejder-hillerod", password=PASSWORD)
+        for experiment in ExperimentPage.objects.all():
+            response = client.get(experiment.url)
+            assert response.status_code == 200, experiment.url
+            html = response.content.decode()
+            for exemption in experiment.exemption_requests.select_related("provision__law"):
+                assert exemption.provision.reference_text in html, (experiment.url, exemption.provision)
+            assert experiment.get_status_display() in html
+        for article in KnowledgeArticlePage.objects.all():
+            response = client.get(article.url)
+            assert response.status_code == 200, article.url
+            assert escape(article.title) in response.content.decode()
+
+    def test_anonymous_visitors_do_not_see_network_only_demo_pages(self, demo, db, client):
+        hidden = ExperimentPage.objects.filter(visibility=Visibility.NETWORK).first()
+        response = client.get(hidden.url)
+        assert response.status_code == 302 and "/log-ind/" in response["Location"]
+        listing = client.get(hidden.get_parent().url).content.decode()
+        assert hidden.title not in listing
