@@ -491,3 +491,16 @@ def test_result_and_learning_cells():
         }
     ]
     assert parse_learnings("") == []
+
+
+def test_the_documented_example_file_imports_and_every_column_is_documented(db):
+    from pathlib import Path
+
+    from experiments.exporting import COLUMNS
+
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    report = run_import((docs / "eksempel-forsoeg.csv").read_bytes(), publish=True)
+    assert len(report.created) == 3
+    assert ExperimentPage.objects.get(title__startswith="Koordinerende").visibility == Visibility.NETWORK
+    described = (docs / "import-format.md").read_text()
+    assert all(f"`{column.heading}`" in described for column in COLUMNS)
