@@ -191,3 +191,19 @@ class TestLoadedDemoNetwork:
         assert response.status_code == 302 and "/log-ind/" in response["Location"]
         listing = client.get(hidden.get_parent().url).content.decode()
         assert hidden.title not in listing
+
+    def test_results_show_plain_numbers_and_their_notes(self, demo, db, client):
+        fredensborg = MunicipalityPage.objects.get(slug="fredensborg")
+        experiment = ExperimentPage.objects.child_of(fredensborg).get(slug="en-plan-en-sagsbehandler")
+        html = client.get(experiment.url).content.decode()
+        assert "<td>23</td>" in html and "23,00" not in html
+        assert "Opgjort i 2018." in html
+
+    def test_a_network_only_predecessor_is_not_named_to_anonymous_visitors(self, demo, db, client):
+        hidden = ExperimentPage.objects.filter(visibility=Visibility.NETWORK).first()
+        public = ExperimentPage.objects.filter(visibility=Visibility.PUBLIC, builds_on__isnull=True).first()
+        public.builds_on = hidden
+        public.save_revision().publish()
+        assert hidden.title not in client.get(public.url).content.decode()
+        client.force_login(get_user_model().objects.get(username="medarbejder-furesoe"))
+        assert hidden.title in client.get(public.url).content.decode()
