@@ -43,7 +43,7 @@ class KnowledgeIndexPage(Page):
         articles = visible_pages(KnowledgeArticlePage.objects.child_of(self), request.user).specific()
         kind = request.GET.get("type", "")
         if kind in ArticleKind.values:
-            articles = articles.filter(knowledgearticlepage__kind=kind)
+            articles = articles.filter(kind=kind)
         context["articles"] = articles.order_by("-first_published_at")
         context["kinds"] = ArticleKind.choices
         context["active_kind"] = kind

@@ -58,10 +58,6 @@ def test_an_article_shows_every_field_and_only_the_experiments_the_reader_may_se
     assert "Unge under 30 år" in text and "evaluering" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KnowledgeIndexPage.get_context filters KnowledgeArticlePage rows by knowledgearticlepage__kind: FieldError",
-)
 def test_the_index_filters_by_kind_and_hides_network_only_articles_from_anonymous_readers(client, make_user):
     guide = KnowledgeArticlePageFactory(title="Sådan holder I det første møde", kind=ArticleKind.METHOD_GUIDE)
     notes = KnowledgeArticlePageFactory(title="Referat af netværksmøde", kind=ArticleKind.MEETING_NOTES)
