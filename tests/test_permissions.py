@@ -1,0 +1,326 @@
+"""The permission model, proven over HTTP: who may do what to which municipality's pages, snippets and site.
+
+The matrix below is the contract. Every cell is one test that sends the admin's own GET and POST requests for the
+action (the URLs a browser or a hand-made request would hit) and then checks the database: an allowed action took
+effect, a refused one answered with a redirect to the dashboard (or the login page, for users without admin
+access) or a 403 and changed nothing at all.
+
+The acting user always belongs to Helsingør; the targets are pages in Helsingør (own) and in Hillerød and Ballerup
+(other municipalities).
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision, WorkflowState
+
+from experiments.models import ExemptionRequest, ExperimentPage, Provision, StatusEvent
+from municipalities.models import MunicipalityPage
+
+pytestmark = pytest.mark.django_db
+
+OWN = "helsingor"
+MUNICIPALITIES = ["helsingor", "hillerod", "ballerup"]
+NEW_TITLE = "Ændret titel"
+DRAFT_TITLE = "Ventende udkast"
+
+# What an action may come to.
+ALLOWED = "allowed"  # took full effect (for "edit": a new draft revision; otherwise on the live site)
+DRAFT = "draft"  # accepted only as a draft that awaits moderation; the live site is unchanged
+DENIED = "denied"  # refused, and the database is exactly as before
+
+ACTIONS = [
+    "add",
+    "edit",
+    "publish",
+    "unpublish",
+    "delete",
+    "move",
+    "copy",
+    "lock",
+    "bulk_publish",
+    "bulk_unpublish",
+    "bulk_delete",
+]
+
+# role -> action -> (outcome in the own municipality, outcome in another municipality).
+# "move" and "copy" go across municipalities: a Helsingør page to Hillerød, any other page to Helsingør.
+MATRIX = {
+    "editors": {
+        "add": (DRAFT, DENIED),
+        "edit": (ALLOWED, DENIED),
+        "publish": (DRAFT, DENIED),
+        "unpublish": (DENIED, DENIED),
+        "delete": (DENIED, DENIED),
+        "move": (DENIED, DENIED),
+        "copy": (DENIED, DENIED),
+        "lock": (DENIED, DENIED),
+        "bulk_publish": (DENIED, DENIED),
+        "bulk_unpublish": (DENIED, DENIED),
+        "bulk_delete": (DENIED, DENIED),
+    },
+    "coordinators": {
+        "add": (ALLOWED, DENIED),
+        "edit": (ALLOWED, DENIED),
+        "publish": (ALLOWED, DENIED),
+        "unpublish": (ALLOWED, DENIED),
+        "delete": (ALLOWED, DENIED),
+        "move": (DENIED, DENIED),
+        "copy": (DENIED, DENIED),
+        "lock": (ALLOWED, DENIED),
+        "bulk_publish": (ALLOWED, DENIED),
+        "bulk_unpublish": (ALLOWED, DENIED),
+        "bulk_delete": (ALLOWED, DENIED),
+    },
+    "administrators": {action: (ALLOWED, ALLOWED) for action in ACTIONS},
+    "staff": {action: (DENIED, DENIED) for action in ACTIONS},
+    "ministry": {action: (DENIED, DENIED) for action in ACTIONS},
+    "anonymous": {action: (DENIED, DENIED) for action in ACTIONS},
+}
+ADMIN_ROLES = {"editors", "coordinators", "administrators"}
+
+
+def municipality(slug):
+    return MunicipalityPage.objects.get(slug=slug)
+
+
+def publish_experiment(parent, title, slug, **fields):
+    """A live experiment with one exemption request and one status event, as if published long ago."""
+    page = ExperimentPage(title=title, slug=slug, summary=f"{title}: resumé.", **fields)
+    page.exemption_requests.add(ExemptionRequest(provision=Provision.objects.get(law__key="LAB", paragraph="27")))
+    page.status_events.add(StatusEvent(status="started", date=datetime.date(2018, 1, 1)))
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return ExperimentPage.objects.get(pk=page.pk)
+
+
+@pytest.fixture(scope="module")
+def experiment_ids(django_db_setup, django_db_blocker):
+    """One live experiment per municipality, each with a pending draft that awaits publishing.
+
+    Built once for the whole matrix (each test rolls back what it did) and removed afterwards.
+    """
+    with django_db_blocker.unblock():
+        ids = {}
+        for slug in MUNICIPALITIES:
+            page = publish_experiment(municipality(slug), f"Forsøg i {slug}", f"forsoeg-{slug}")
+            page.title = DRAFT_TITLE
+            page.save_revision()
+            ids[slug] = page.pk
+    yield ids
+    with django_db_blocker.unblock():
+        for page in Page.objects.filter(pk__in=ids.values()):
+            page.delete()
+        PageLogEntry.objects.filter(page_id__in=ids.values()).delete()
+
+
+@pytest.fixture
+def experiments(db, experiment_ids):
+    return {slug: ExperimentPage.objects.get(pk=pk) for slug, pk in experiment_ids.items()}
+
+
+@pytest.fixture
+def actor(client, make_user):
+    def login_as(role):
+        if role == "anonymous":
+            return client
+        user = make_user(f"{role}-user", role=role, municipality_slug=OWN)
+        client.force_login(user)
+        return client
+
+    return login_as
+
+
+def database_state():
+    """Everything an action in the admin could change."""
+    return {
+        "pages": list(
+            Page.objects.order_by("path").values_list(
+                "pk", "path", "slug", "live", "title", "draft_title", "latest_revision_id", "locked"
+            )
+        ),
+        "revisions": Revision.objects.count(),
+        "log_entries": PageLogEntry.objects.count(),
+        "view_restrictions": PageViewRestriction.objects.count(),
+        "workflow_states": WorkflowState.objects.count(),
+        "exemptions": list(ExemptionRequest.objects.order_by("pk").values_list("pk", "experiment_id", "provision_id")),
+        "status_events": StatusEvent.objects.count(),
+    }
+
+
+def destination_for(target_slug):
+    return municipality("hillerod" if target_slug == OWN else OWN)
+
+
+# Each action sends what the admin's pages send, as (how a refusal may look, response) pairs; `page` is the target.
+REDIRECT = "redirect"  # 302 to the dashboard ("Sorry, you do not have permission…") or a 403
+FORM = "form"  # or the form shown again with an error, when the refusal lies in the chosen destination
+LISTING = "listing"  # bulk actions: the page is listed as one the user has no access to, and skipped
+CHOOSER = "chooser"  # or the move chooser, which offers only destinations the user may move to
+
+
+def do_add(client, page, experiment_form_data):
+    parent = page.get_parent()
+    url = reverse("wagtailadmin_pages:add", args=["experiments", "experimentpage", parent.pk])
+    data = experiment_form_data(
+        "Nyt forsøg", "nyt-forsoeg", exemptions=["SEL § 140, stk. 3"], extra={"action-publish": "action-publish"}
+    )
+    return [(REDIRECT, client.get(url)), (REDIRECT, client.post(url, data))]
+
+
+def do_edit(client, page, experiment_form_data, *, publish=False):
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    extra = {"action-publish": "action-publish"} if publish else {}
+    data = experiment_form_data(NEW_TITLE, page.slug, exemptions=["SEL § 140, stk. 3"], extra=extra)
+    return [(REDIRECT, client.get(url)), (REDIRECT, client.post(url, data))]
+
+
+def do_publish(client, page, experiment_form_data):
+    return do_edit(client, page, experiment_form_data, publish=True)
+
+
+def do_unpublish(client, page, experiment_form_data):
+    url = reverse("wagtailadmin_pages:unpublish", args=[page.pk])
+    return [(REDIRECT, client.get(url)), (REDIRECT, client.post(url))]
+
+
+def do_delete(client, page, experiment_form_data):
+    url = reverse("wagtailadmin_pages:delete", args=[page.pk])
+    return [(REDIRECT, client.get(url)), (REDIRECT, client.post(url))]
+
+
+def do_move(client, page, experiment_form_data):
+    destination = destination_for(page.get_parent().slug)
+    chooser = reverse("wagtailadmin_pages:move", args=[page.pk])
+    confirm = reverse("wagtailadmin_pages:move_confirm", args=[page.pk, destination.pk])
+    return [(CHOOSER, client.get(chooser)), (REDIRECT, client.get(confirm)), (REDIRECT, client.post(confirm))]
+
+
+def do_copy(client, page, experiment_form_data):
+    destination = destination_for(page.get_parent().slug)
+    url = reverse("wagtailadmin_pages:copy", args=[page.pk])
+    data = {
+        "new_title": "Kopi",
+        "new_slug": "kopi",
+        "new_parent_page": str(destination.pk),
+        "copy_subpages": "",
+        "publish_copies": "on",
+    }
+    alias = {**data, "new_slug": "alias", "alias": "on"}
+    return [(FORM, client.get(url)), (FORM, client.post(url, data)), (FORM, client.post(url, alias))]
+
+
+def do_lock(client, page, experiment_form_data):
+    return [(REDIRECT, client.post(reverse("wagtailadmin_pages:lock", args=[page.pk])))]
+
+
+def bulk(action):
+    def do_bulk(client, page, experiment_form_data):
+        url = reverse("wagtail_bulk_action", args=["wagtailcore", "page", action]) + f"?id={page.pk}"
+        return [(LISTING, client.get(url)), (LISTING, client.post(url, {"include_descendants": ""}))]
+
+    return do_bulk
+
+
+DO = {
+    "add": do_add,
+    "edit": do_edit,
+    "publish": do_publish,
+    "unpublish": do_unpublish,
+    "delete": do_delete,
+    "move": do_move,
+    "copy": do_copy,
+    "lock": do_lock,
+    "bulk_publish": bulk("publish"),
+    "bulk_unpublish": bulk("unpublish"),
+    "bulk_delete": bulk("delete"),
+}
+
+
+def refetch(page):
+    return ExperimentPage.objects.filter(pk=page.pk).first()
+
+
+def assert_outcome(action, outcome, page, original_title):
+    """The database shows `outcome` of `action` on `page` (allowed or draft; a denial is checked separately)."""
+    current = refetch(page)
+    latest_title = current.get_latest_revision_as_object().title if current else None
+    parent = page.get_parent()
+    if action == "add":
+        created = ExperimentPage.objects.child_of(parent).get(slug="nyt-forsoeg")
+        assert created.live is (outcome == ALLOWED)
+        assert created.exemption_requests.get().provision.reference_text == "SEL § 140, stk. 3"
+    elif action == "edit":
+        assert latest_title == NEW_TITLE and current.title == original_title and current.live
+    elif action == "publish":
+        if outcome == ALLOWED:
+            assert current.title == NEW_TITLE and current.live
+        else:
+            assert current.title == original_title and latest_title == NEW_TITLE and current.live
+    elif action in ("unpublish", "bulk_unpublish"):
+        assert not current.live
+    elif action in ("delete", "bulk_delete"):
+        assert current is None
+    elif action == "move":
+        assert current.get_parent().pk == destination_for(parent.slug).pk
+    elif action == "copy":
+        destination = destination_for(parent.slug)
+        assert ExperimentPage.objects.child_of(destination).live().filter(slug__in=["kopi", "alias"]).count() == 2
+    elif action == "lock":
+        assert current.locked
+    elif action == "bulk_publish":
+        assert current.title == DRAFT_TITLE and current.live
+    else:
+        raise AssertionError(f"no check for {action}")
+
+
+def assert_refused(kind, response, role, page):
+    path = response.request["PATH_INFO"]
+    if role not in ADMIN_ROLES:
+        # No admin access at all: every admin URL sends them to the admin's login page.
+        assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login")), path
+        return
+    if response.status_code == 403:
+        return
+    if response.status_code == 200:
+        if kind == FORM:
+            form = response.context["form"]
+            assert form.errors or not form.is_bound, path  # the empty form, or the posted one with an error
+            return
+        if kind == LISTING:
+            assert page.pk in [entry["item"].pk for entry in response.context["items_with_no_access"]], path
+            assert not response.context["items"], path
+            return
+        if kind == CHOOSER:
+            return
+    assert response.status_code == 302, (response.status_code, path)
+    if kind != LISTING:  # a bulk action that skipped every page returns to the listing it came from
+        assert response["Location"] == reverse("wagtailadmin_home"), (path, response["Location"])
+
+
+CASES = [
+    pytest.param(role, slug, action, MATRIX[role][action][0 if slug == OWN else 1], id=f"{role}-{slug}-{action}")
+    for role in MATRIX
+    for slug in MUNICIPALITIES
+    for action in ACTIONS
+]
+
+
+@pytest.mark.parametrize(("role", "slug", "action", "outcome"), CASES)
+def test_admin_action_matrix(role, slug, action, outcome, actor, experiments, experiment_form_data):
+    page = experiments[slug]
+    original_title = page.title
+    client = actor(role)
+    before = database_state()
+
+    responses = DO[action](client, page, experiment_form_data)
+
+    if outcome == DENIED:
+        for kind, response in responses:
+            assert_refused(kind, response, role, page)
+        assert database_state() == before
+    else:
+        for _kind, response in responses:
+            assert response.status_code in (200, 302), (response.status_code, response.request["PATH_INFO"])
+        assert_outcome(action, outcome, page, original_title)
