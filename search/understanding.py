@@ -165,8 +165,8 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
     stems = [stem for stem in dict.fromkeys(stems) if len(stem) >= MIN_PREFIX_LENGTH]
     if not stems:
         return {}, {}, set()
-    # The candidate parts of each stem read as a compound: head + (linker) + tail, both at least 3 letters.
-    split_parts = {stem: [(stem[:i], stem[i:]) for i in range(3, len(stem) - 2)] for stem in stems if len(stem) >= 7}
+    # The candidate parts of each stem read as a compound: head + (linker) + tail, both at least 4 letters.
+    split_parts = {stem: [(stem[:i], stem[i:]) for i in range(4, len(stem) - 3)] for stem in stems if len(stem) >= 8}
     with connection.cursor() as cursor:
         patterns = " OR ".join(["lexeme LIKE %s"] * len(stems))
         cursor.execute(
@@ -213,7 +213,7 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
     for stem, parts in split_parts.items():
         found = []
         for head, tail in parts:
-            tail_options = [tail] + ([tail[1:]] if tail[0] in LINKERS and len(tail) > 3 else [])
+            tail_options = [tail] + ([tail[1:]] if tail[0] in LINKERS and len(tail) > 4 else [])
             head_ok = head in known
             tail_ok = next((t for t in tail_options if t in known), None)
             if head_ok and tail_ok:
@@ -374,7 +374,7 @@ def understand(text: str) -> Understanding:
             clauses.append(
                 Clause(
                     label=word,
-                    words=[word],
+                    words=list(dict.fromkeys([word, *word_stems])),
                     all_of=[abbreviation_phrases[word]] if abbreviation_phrases[word] else [],
                     texts=[word, ABBREVIATIONS[word]],
                     negated=negated,
@@ -411,7 +411,7 @@ def understand(text: str) -> Understanding:
         stem = clause.words[0]
         clause.words += [lexeme for lexeme in tails.get(stem, []) if lexeme not in clause.words]
         clause.all_of += splits.get(stem, [])
-        if stem not in known and not splits.get(stem) and not stem.isdigit():
+        if stem not in known and not stem.isdigit():
             unknown.append(clause.label)
     corrections = _corrections(unknown) if unknown else {}
 
