@@ -1,19 +1,10 @@
 """WCAG 2.1 A and AA, checked by axe-core in Chromium on every page type, for visitors and for logged-in staff."""
 
 import pytest
-from django.urls import Resolver404, resolve
 
-from tests.browser.helpers import AXE_SCRIPT, log_in, screenshot
+from tests.browser.helpers import AXE_SCRIPT, log_in, routed, screenshot
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-
-def routed(path: str) -> bool:
-    """True when `path` is served by a view of its own rather than falling through to Wagtail's page tree."""
-    try:
-        return resolve(path).url_name != "wagtail_serve"
-    except Resolver404:
-        return False
 
 
 def public_pages(site) -> dict[str, str]:
