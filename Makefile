@@ -52,6 +52,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A benchmark, not a test: SCALE=100000 make bench for the large run.
+bench: install
+	$(BIN)/python bench/search_bench.py --scale $${SCALE:-10000} $(BENCH_ARGS)
+
+# /fremdrift/ and the API's list pages at N experiments (default 10000), in a database of its own.
+bench-progress: install
+	$(BIN)/python scripts/bench_progress.py $${N:-10000}
+
 db-stop:
 	-$(BIN)/python -m config.database stop
 
