@@ -9,7 +9,7 @@ audit-log entry, published) and skips a page that already exists, so loading twi
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
@@ -134,7 +134,6 @@ class DemoExperiment:
     evidence_rating: str = EvidenceRating.NOT_RATED
     builds_on: tuple[str, str] | None = None
     visibility: str = Visibility.PUBLIC
-    is_documented: bool = field(default=False)
 
 
 # VIVE evaluated the network as a whole; these are its documented findings.
@@ -213,7 +212,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("familier", "én plan", "klientgørelse", "uddannelseshjælp", "ressourceforløb"),
-        is_documented=True,
     ),
     DemoExperiment(
         municipality="fredensborg",
@@ -258,7 +256,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("én sagsbehandler", "komplekse sager", "it", "fagsystemer"),
-        is_documented=True,
     ),
     DemoExperiment(
         municipality="frederikssund",
@@ -289,7 +286,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("unge", "overgang til voksenlivet", "tværfagligt samarbejde"),
-        is_documented=True,
     ),
     DemoExperiment(
         municipality="gribskov",
@@ -317,7 +313,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("unge", "uddannelse", "stu", "integration"),
-        is_documented=True,
     ),
     DemoExperiment(
         municipality="allerod",
@@ -351,7 +346,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("plankoordinator", "komplekse sager", "én plan"),
-        is_documented=True,
     ),
     DemoExperiment(
         municipality="helsingor",
@@ -385,7 +379,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("handleplan", "fagcentre", "frivillighed"),
-        is_documented=True,
     ),
     DemoExperiment(
         municipality="halsnaes",
@@ -421,7 +414,6 @@ DOCUMENTED_EXPERIMENTS = (
         ),
         evaluations=(VIVE_MIDTERM, VIVE_FINAL),
         tags=("borgerkonsulent", "velfærd", "l 232"),
-        is_documented=True,
     ),
 )
 

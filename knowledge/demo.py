@@ -41,6 +41,8 @@ class DemoArticle:
     provisions: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
     visibility: str = Visibility.PUBLIC
+    # True for articles that state only what public sources say; the others are demo data and say so.
+    is_documented: bool = False
 
 
 ARTICLES = (
@@ -66,6 +68,7 @@ ARTICLES = (
         provisions=("SDPL §§ 13 a–13 c", "LAB §§ 27–30"),
         target_groups=("Familier med børn 0–15 år", "Borgere med komplekse problemer"),
         tags=("vive", "midtvejsevaluering", "evaluering"),
+        is_documented=True,
     ),
     DemoArticle(
         slug="vive-slutevaluering-2021",
@@ -96,6 +99,7 @@ ARTICLES = (
         provisions=("LAB § 30 b", "SEL § 141, stk. 7"),
         target_groups=("Borgere med komplekse problemer",),
         tags=("vive", "slutevaluering", "evaluering", "progressionsmåling"),
+        is_documented=True,
     ),
     DemoArticle(
         slug="fra-forsoeg-til-lov",
@@ -146,6 +150,7 @@ ARTICLES = (
             "Aktivitetsparate uddannelseshjælpsmodtagere",
         ),
         tags=("l 232", "helhedsorienteret plan", "lovgivning"),
+        is_documented=True,
     ),
     DemoArticle(
         slug="nye-paragrafnumre-i-lab",
@@ -193,6 +198,7 @@ ARTICLES = (
             "BL § 110",
         ),
         tags=("lab", "paragrafnumre", "lovændring"),
+        is_documented=True,
     ),
     DemoArticle(
         slug="spoergsmaal-og-svar-om-frikommuneforsoeg",
@@ -245,6 +251,7 @@ ARTICLES = (
         ),
         provisions=("LAB § 116", "SDPL § 80", "LAS § 110", "organiseringsloven § 55"),
         tags=("frikommune", "dispensation", "hjemmel", "frikommunevedtægt"),
+        is_documented=True,
     ),
     DemoArticle(
         slug="spoergsmaal-og-svar-en-plan-i-hverdagen",
