@@ -40,13 +40,54 @@ QUERIES = [
     "unge uddannelse job",
 ]
 
-WORDS = (
-    "borger borgeren borgerne familie familier barn børn unge plan planen handleplan indsats indsatsen "
-    "beskæftigelsesindsats sygedagpenge sygedagpengemodtagere sygemeldt ressourceforløb jobcenter mentor "
-    "koordinerende sagsbehandler plankoordinator borgerkonsulent samtykke trivsel uddannelse job møde møder "
-    "opfølgning progressionsmåling evaluering midtvejsevaluering borgerinddragelse samarbejde fagcentre "
-    "rehabilitering psykiatri sundhed integration overgang voksenliv klientgørelse sammenhæng kontinuitet"
-).split()
+WORDS = [
+    "borger",
+    "borgeren",
+    "borgerne",
+    "familie",
+    "familier",
+    "barn",
+    "børn",
+    "unge",
+    "plan",
+    "planen",
+    "handleplan",
+    "indsats",
+    "indsatsen",
+    "beskæftigelsesindsats",
+    "sygedagpenge",
+    "sygedagpengemodtagere",
+    "sygemeldt",
+    "ressourceforløb",
+    "jobcenter",
+    "mentor",
+    "koordinerende",
+    "sagsbehandler",
+    "plankoordinator",
+    "borgerkonsulent",
+    "samtykke",
+    "trivsel",
+    "uddannelse",
+    "job",
+    "møde",
+    "møder",
+    "opfølgning",
+    "progressionsmåling",
+    "evaluering",
+    "midtvejsevaluering",
+    "borgerinddragelse",
+    "samarbejde",
+    "fagcentre",
+    "rehabilitering",
+    "psykiatri",
+    "sundhed",
+    "integration",
+    "overgang",
+    "voksenliv",
+    "klientgørelse",
+    "sammenhæng",
+    "kontinuitet",
+]
 
 
 def sentence(rng, n=12):
@@ -117,10 +158,10 @@ def main():
     args = parser.parse_args()
 
     from django.test.utils import teardown_databases
+    from wagtail.models import Page
 
     from municipalities.setup import setup_network
     from search.understanding import understand
-    from wagtail.models import Page
 
     old = setup_databases(verbosity=0, interactive=False, keepdb=True)
     try:
