@@ -18,6 +18,9 @@ from wagtail.models import (
 )
 
 EDITOR_PAGE_PERMISSIONS = ("add_page", "change_page")
+# In the shared knowledge base each person edits the articles they wrote: with "add" alone Wagtail lets owners edit
+# their own pages, whereas "change" there would let any municipality rewrite another's article.
+KNOWLEDGE_PAGE_PERMISSIONS = ("add_page",)
 COORDINATOR_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
 ADMINISTRATOR_PAGE_PERMISSIONS = (
     "add_page",
@@ -56,6 +59,10 @@ def _grant_pages(group: Group, page, codenames) -> None:
         GroupPagePermission.objects.get_or_create(
             group=group, page=page, permission=_permission("wagtailcore", codename)
         )
+
+
+def _revoke_pages(group: Group, page, codenames) -> None:
+    GroupPagePermission.objects.filter(group=group, page=page, permission__codename__in=codenames).delete()
 
 
 def _grant_collection(group: Group, collection: Collection, app_label: str, codenames) -> None:
@@ -117,5 +124,7 @@ def setup_network_permissions(*, home_page, knowledge_index, municipalities) -> 
         groups = setup_municipality_permissions(municipality)
         # Every municipality writes knowledge articles; the network's administrators publish them.
         for key in ("editors", "coordinators"):
-            _grant_pages(groups[key], knowledge_index, EDITOR_PAGE_PERMISSIONS)
+            _grant_pages(groups[key], knowledge_index, KNOWLEDGE_PAGE_PERMISSIONS)
+            # Networks set up before articles became their authors' own lose the wider right.
+            _revoke_pages(groups[key], knowledge_index, ("change_page",))
     _approval_workflow("Viden", administrators, knowledge_index)

@@ -15,7 +15,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision, WorkflowState
 
-from experiments.models import ExemptionRequest, ExperimentPage, Provision, StatusEvent
+from experiments.models import ExemptionRequest, ExperimentPage, Law, Provision, ServiceArea, StatusEvent, TargetGroup
+from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
 from municipalities.models import MunicipalityPage
 
 pytestmark = pytest.mark.django_db
@@ -324,3 +325,177 @@ def test_admin_action_matrix(role, slug, action, outcome, actor, experiments, ex
         for _kind, response in responses:
             assert response.status_code in (200, 302), (response.status_code, response.request["PATH_INFO"])
         assert_outcome(action, outcome, page, original_title)
+
+
+# The shared vocabularies and laws: snippets only the network's administrators may change.
+
+VOCABULARIES = {
+    "law": (
+        Law,
+        lambda: Law.objects.create(key="TEST", abbreviation="TL", name="Testlov", version_label="lov nr. 1"),
+        lambda law: {"key": law.key, "abbreviation": law.abbreviation, "name": "Omdøbt lov", "version_label": "v2"},
+    ),
+    "provision": (
+        Provision,
+        lambda: Provision.objects.create(law=Law.objects.current_version("SEL"), paragraph="999", heading="Test"),
+        lambda provision: {"law": provision.law_id, "paragraph": "998", "heading": "Omdøbt bestemmelse"},
+    ),
+    "targetgroup": (
+        TargetGroup,
+        lambda: TargetGroup.objects.create(name="Testgruppe"),
+        lambda group: {"name": "Omdøbt gruppe", "slug": "omdoebt-gruppe", "description": ""},
+    ),
+    "servicearea": (
+        ServiceArea,
+        lambda: ServiceArea.objects.create(name="Testområde"),
+        lambda area: {"name": "Omdøbt område", "slug": "omdoebt-omraade", "description": ""},
+    ),
+}
+SNIPPET_ACTIONS = ["add", "edit", "delete"]
+SNIPPET_EDITORS = {"administrators"}
+
+
+def vocabulary_rows(model):
+    return list(model.objects.order_by("pk").values())
+
+
+def do_snippet_action(client, model_name, action, instance, form):
+    prefix = f"wagtailsnippets_experiments_{model_name}"
+    if action == "add":
+        url = reverse(f"{prefix}:add")
+        data = form(instance)
+        if model_name == "law":
+            data = {**data, "key": "NY", "version_label": "ny"}
+        elif model_name == "provision":
+            data = {**data, "paragraph": "997"}
+        else:
+            data = {**data, "name": f"Ny {data['name']}", "slug": f"ny-{data['slug']}"}
+        return [client.get(url), client.post(url, data)]
+    url = reverse(f"{prefix}:{action}", args=[instance.pk])
+    return [client.get(url), client.post(url, form(instance) if action == "edit" else {})]
+
+
+@pytest.mark.parametrize("action", SNIPPET_ACTIONS)
+@pytest.mark.parametrize("model_name", list(VOCABULARIES))
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_only_administrators_change_the_shared_vocabularies(role, model_name, action, actor):
+    model, make, form = VOCABULARIES[model_name]
+    instance = make()
+    client = actor(role)
+    before = vocabulary_rows(model)
+
+    responses = do_snippet_action(client, model_name, action, instance, form)
+
+    if role in SNIPPET_EDITORS:
+        assert all(response.status_code in (200, 302) for response in responses)
+        assert responses[-1].status_code == 302, responses[-1].context["form"].errors
+        if action == "add":
+            assert model.objects.count() == len(before) + 1
+        elif action == "edit":
+            assert vocabulary_rows(model) != before and model.objects.count() == len(before)
+        else:
+            assert not model.objects.filter(pk=instance.pk).exists()
+    else:
+        for response in responses:
+            assert_refused(REDIRECT, response, role, None)
+        assert vocabulary_rows(model) == before
+
+
+# Knowledge articles are shared by the network: each author edits their own, administrators publish.
+
+
+def article_form_data(title, slug, *, extra=None):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
+
+    return nested_form_data(
+        {
+            "title": title,
+            "slug": slug,
+            "kind": "learning",
+            "summary": f"{title}: resumé.",
+            "body": streamfield([("heading", "Læring")]),
+            "documents": inline_formset([]),
+            "comments": inline_formset([]),
+            "tags": "",
+            "visibility": "public",
+            **(extra or {}),
+        }
+    )
+
+
+@pytest.fixture
+def hillerod_article(make_user):
+    author = make_user("redaktoer-hillerod", role="editors", municipality_slug="hillerod")
+    index = KnowledgeIndexPage.objects.get()
+    article = KnowledgeArticlePage(title="Læring fra Hillerød", slug="laering-hillerod", summary="Hillerøds læring.")
+    article.owner = author
+    index.add_child(instance=article)
+    article.save_revision(user=author).publish()
+    return KnowledgeArticlePage.objects.get(pk=article.pk)
+
+
+def test_editors_write_knowledge_articles_but_cannot_touch_another_municipalitys(client, make_user, hillerod_article):
+    index = KnowledgeIndexPage.objects.get()
+    client.force_login(make_user("redaktoer-helsingor", role="editors", municipality_slug="helsingor"))
+    before = database_state()
+    edit = reverse("wagtailadmin_pages:edit", args=[hillerod_article.pk])
+    delete = reverse("wagtailadmin_pages:delete", args=[hillerod_article.pk])
+    index_edit = reverse("wagtailadmin_pages:edit", args=[index.pk])
+    for response in [
+        client.get(edit),
+        client.post(edit, article_form_data("Overskrevet", hillerod_article.slug)),
+        client.get(delete),
+        client.post(delete),
+        client.get(index_edit),
+        client.post(index_edit, {"title": "Overskrevet", "slug": "viden", "intro": ""}),
+    ]:
+        assert_refused(REDIRECT, response, "editors", hillerod_article)
+    assert database_state() == before
+
+    # Their own article: written, saved as a draft, never published by themselves.
+    add = reverse("wagtailadmin_pages:add", args=["knowledge", "knowledgearticlepage", index.pk])
+    response = client.post(
+        add, article_form_data("Læring fra Helsingør", "laering-helsingor", extra={"action-publish": "1"})
+    )
+    assert response.status_code == 302
+    article = KnowledgeArticlePage.objects.get(slug="laering-helsingor")
+    assert not article.live
+    response = client.post(
+        reverse("wagtailadmin_pages:edit", args=[article.pk]),
+        article_form_data("Læring fra Helsingør, rettet", "laering-helsingor"),
+    )
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.get_latest_revision_as_object().title == "Læring fra Helsingør, rettet"
+
+
+def test_the_author_and_administrators_edit_an_article(client, make_user, hillerod_article):
+    edit = reverse("wagtailadmin_pages:edit", args=[hillerod_article.pk])
+    for user in (
+        hillerod_article.owner,
+        make_user("administrator", role="administrators"),
+    ):
+        client.force_login(user)
+        response = client.post(edit, article_form_data(f"Rettet af {user.username}", hillerod_article.slug))
+        assert response.status_code == 302
+        hillerod_article.refresh_from_db()
+        assert hillerod_article.get_latest_revision_as_object().title == f"Rettet af {user.username}"
+
+
+def test_setup_network_takes_back_the_old_right_to_change_every_article():
+    from django.contrib.auth.models import Group, Permission
+    from wagtail.models import GroupPagePermission
+
+    from municipalities.setup import setup_network
+
+    editors = Group.objects.get(name="Helsingør: redaktører")
+    index = KnowledgeIndexPage.objects.get()
+    change = Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page")
+    GroupPagePermission.objects.create(group=editors, page=index, permission=change)
+
+    setup_network()
+
+    rights = GroupPagePermission.objects.filter(group=editors, page=index).values_list(
+        "permission__codename", flat=True
+    )
+    assert list(rights) == ["add_page"]
