@@ -76,3 +76,59 @@ def test_phone_width_pages_pass_axe(page, site, width):
         violations = axe_violations(page)
         assert not violations, format_violations(violations)
     screenshot(page, "mobil-forsoeg")
+
+
+def focused(page) -> dict:
+    return page.evaluate(
+        """() => {
+            const element = document.activeElement;
+            const style = getComputedStyle(element);
+            const label = element.labels && element.labels.length ? element.labels[0].innerText : "";
+            return {
+                tag: element.tagName.toLowerCase(), type: element.type || "", name: element.name || "",
+                id: element.id, text: (element.innerText || "").trim(), label: label.trim(),
+                inResults: !!element.closest(".results"),
+                outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+                shadow: style.boxShadow !== "none",
+            };
+        }"""
+    )
+
+
+def test_search_page_works_with_the_keyboard_alone(page, site):
+    if not routed("/soeg/"):
+        pytest.skip("the search page /soeg/ is not installed")
+    page.goto("/soeg/?q=familier")
+
+    # The first Tab stop is the skip link, which takes the keyboard past the header.
+    page.keyboard.press("Tab")
+    assert focused(page)["text"] == "Gå til sidens indhold"
+    page.keyboard.press("Enter")
+
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stop = focused(page)
+        stops.append(stop)
+        assert stop["outline"] or stop["shadow"], f"no visible focus on {stop}"
+        if stop["inResults"]:
+            break
+    names = [(stop["tag"], stop["type"], stop["name"]) for stop in stops]
+    search_field = names.index(("input", "search", "q"))
+    first_facet = next(i for i, stop in enumerate(stops) if stop["type"] == "checkbox")
+    first_hit = next(i for i, stop in enumerate(stops) if stop["inResults"])
+    assert search_field < first_facet < first_hit, names
+    assert all(stop["label"] for stop in stops if stop["type"] == "checkbox")
+
+    # Space ticks the focused facet; Tab on to the form's button and Enter sends it.
+    page.keyboard.press("Shift+Tab")
+    while focused(page)["type"] != "checkbox":
+        page.keyboard.press("Shift+Tab")
+    facet = focused(page)
+    page.keyboard.press("Space")
+    while not (focused(page)["tag"] == "button" and focused(page)["type"] == "submit"):
+        page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(f"input[name='{facet['name']}']:checked").count() == 1
+    screenshot(page, "6-soegning-med-tastatur")

@@ -113,10 +113,10 @@ def test_ministry_filters_progress_by_municipality_and_downloads_the_export(page
         pytest.skip("the export /eksport/forsoeg.xlsx is not installed")
     log_in(page, "ministeriet", next_path="/fremdrift/")
     page.wait_for_url("**/fremdrift/")
-    page.get_by_label("Kommune").select_option(label="Helsingør")
+    page.get_by_label("Kommune", exact=True).select_option(label="Helsingør")
     page.locator("main").get_by_role("button", name="Vis").click()
     page.wait_for_url(re.compile(r"/fremdrift/\?"))
-    assert page.get_by_label("Kommune").locator("option:checked").inner_text() == "Helsingør"
+    assert page.get_by_label("Kommune", exact=True).locator("option:checked").inner_text() == "Helsingør"
     screenshot(page, "4-fremdrift-helsingoer")
 
     link = page.locator("main a[href*='/eksport/forsoeg.xlsx']")
