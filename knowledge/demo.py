@@ -7,13 +7,15 @@ and slug), provisions (by Danish reference) and target groups, and is created on
 
 from dataclasses import dataclass
 
+from django.core.files.base import ContentFile
 from django.utils.html import escape
+from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
 from experiments.demo import publish_new_page
 from experiments.models import ExperimentPage, Provision, TargetGroup
 from experiments.references import parse_reference
-from knowledge.models import ArticleKind, KnowledgeArticlePage, KnowledgeIndexPage
+from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage, KnowledgeIndexPage
 from municipalities.models import MunicipalityPage
 from municipalities.visibility import Visibility
 
@@ -41,6 +43,8 @@ class DemoArticle:
     provisions: tuple[str, ...] = ()
     target_groups: tuple[str, ...] = ()
     visibility: str = Visibility.PUBLIC
+    # (title, file name, text, description) of plain-text documents attached to the article
+    documents: tuple[tuple[str, str, str, str], ...] = ()
     # True for articles that state only what public sources say; the others are demo data and say so.
     is_documented: bool = False
 
@@ -413,7 +417,20 @@ ARTICLES = (
         experiments=DOCUMENTED_EXPERIMENTS[:3],
         target_groups=("Borgere med komplekse problemer",),
         tags=("netværksmøde", "referat", "midtvejsevaluering"),
-        visibility=Visibility.NETWORK,
+        documents=(
+            (
+                "Referat af netværksmøde om midtvejsevalueringen (demodata)",
+                "referat-netvaerksmoede-midtvejsevaluering.txt",
+                "Demodata: referat af netværksmøde i frikommunenetværket Én plan\n\n"
+                "Dagsorden\n"
+                "1. VIVE's midtvejsevaluering: borgernes oplevelse af sammenhæng, kontinuitet og tempo\n"
+                "2. Fritagelser fra faste mødeintervaller efter sygedagpengeloven og LAB §§ 27–30\n"
+                "3. Erfaringer med progressionsmåling og mødekalender for næste halvår\n\n"
+                "Aftaler\n"
+                "Helsingør og Hillerød samler en metodeguide om progressionsmåling til næste møde.\n",
+                "Referatet som tekstfil",
+            ),
+        ),
     ),
     DemoArticle(
         slug="referat-netvaerksmoede-forlaengelse",
@@ -441,6 +458,7 @@ ARTICLES = (
         ),
         provisions=("LAB § 36, stk. 3", "SEL § 141"),
         tags=("netværksmøde", "referat", "forlængelse"),
+        visibility=Visibility.NETWORK,
     ),
 )
 
@@ -465,8 +483,25 @@ def _build(spec: DemoArticle) -> KnowledgeArticlePage:
     ]
     page.provisions = [Provision.objects.resolve(parse_reference(text)) for text in spec.provisions]
     page.target_groups = list(TargetGroup.objects.filter(name__in=spec.target_groups))
+    page.documents = [
+        ArticleDocument(document=_document(title, filename, text), description=description)
+        for title, filename, text, description in spec.documents
+    ]
     page.tags.add(*spec.tags)
     return page
+
+
+def _document(title: str, filename: str, text: str):
+    """The demo document with this title, created with `text` as its file when missing."""
+    model = get_document_model()
+    document = model.objects.filter(title=title).first()
+    if document is None:
+        document = model(title=title)
+        document.file.save(filename, ContentFile(text.encode("utf-8")), save=False)
+        # Size and hash as the admin's upload form records them.
+        document._set_document_file_metadata()
+        document.save()
+    return document
 
 
 def load_demo_articles(*, user=None) -> list[KnowledgeArticlePage]:

@@ -8,12 +8,13 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils.html import escape
 from taggit.models import Tag
+from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry, Revision
 
 from experiments.demo import DEMO_EXPERIMENTS, DOCUMENTED_EXPERIMENTS
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, ExperimentStatus, StatusEvent
 from knowledge.demo import ARTICLES
-from knowledge.models import ArticleKind, KnowledgeArticlePage
+from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage
 from municipalities.models import MunicipalityPage
 from municipalities.network import MUNICIPALITIES
 from municipalities.visibility import Visibility
@@ -45,6 +46,7 @@ def counts():
         "events": StatusEvent.objects.count(),
         "exemptions": ExemptionRequest.objects.count(),
         "tags": Tag.objects.count(),
+        "documents": get_document_model().objects.count(),
     }
 
 
@@ -115,6 +117,9 @@ class TestLoadedDemoNetwork:
         assert articles.filter(experiments__isnull=False).distinct().count() >= 8
         assert articles.filter(provisions__isnull=False).distinct().count() >= 8
         assert articles.filter(target_groups__isnull=False).distinct().count() >= 8
+        attached = ArticleDocument.objects.get(article__slug="referat-netvaerksmoede-midtvejsevaluering").document
+        with attached.open_file() as handle:
+            assert "progressionsmåling" in handle.read().decode("utf-8")
         for article in articles:
             assert PageLogEntry.objects.filter(page=article, action="wagtail.publish").exists(), article.title
 
