@@ -499,3 +499,133 @@ def test_setup_network_takes_back_the_old_right_to_change_every_article():
         "permission__codename", flat=True
     )
     assert list(rights) == ["add_page"]
+
+
+# Reading the site: network-only pages need a login; every network account and the ministry may read them.
+
+CLOSED_EXPERIMENT = "Lukket forsøg i Hillerød"
+OPEN_EXPERIMENT = "Åbent forsøg i Hillerød"
+CLOSED_ARTICLE = "Notat kun for netværket"
+OPEN_ARTICLE = "Offentlig læring"
+READERS = [
+    ("staff", "helsingor"),
+    ("staff", "ballerup"),
+    ("ministry", None),
+    ("editors", "helsingor"),
+    ("coordinators", "ballerup"),
+    ("administrators", None),
+]
+
+
+def publish_article(title, slug, **fields):
+    article = KnowledgeArticlePage(title=title, slug=slug, summary=f"{title}: resumé.", **fields)
+    KnowledgeIndexPage.objects.get().add_child(instance=article)
+    article.save_revision().publish()
+    return article
+
+
+@pytest.fixture
+def network_pages():
+    hillerod = municipality("hillerod")
+    return {
+        "experiment": publish_experiment(hillerod, CLOSED_EXPERIMENT, "lukket-forsoeg", visibility="network"),
+        "public_experiment": publish_experiment(hillerod, OPEN_EXPERIMENT, "aabent-forsoeg"),
+        "article": publish_article(CLOSED_ARTICLE, "lukket-notat", visibility="network"),
+        "public_article": publish_article(OPEN_ARTICLE, "offentlig-laering"),
+    }
+
+
+def test_anonymous_visitors_are_asked_to_log_in_and_come_back_to_the_page(client, make_user, network_pages):
+    make_user("medarbejder-helsingor", role="staff", municipality_slug="helsingor")
+    for key, path in [("experiment", "/kommuner/hillerod/lukket-forsoeg/"), ("article", "/viden/lukket-notat/")]:
+        assert network_pages[key].url == path
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response["Location"] == f"/log-ind/?next={path}"
+
+    login_page = client.get("/log-ind/?next=/kommuner/hillerod/lukket-forsoeg/")
+    assert login_page.status_code == 200
+    html = login_page.content.decode()
+    assert "Siden er kun for netværkets medarbejdere og ministeriet" in html
+    assert 'name="next" value="/kommuner/hillerod/lukket-forsoeg/"' in html
+
+    wrong = client.post(
+        "/log-ind/", {"username": "medarbejder-helsingor", "password": "forkert", "next": "/kommuner/hillerod/"}
+    )
+    assert wrong.status_code == 200 and not wrong.wsgi_request.user.is_authenticated
+
+    response = client.post(
+        "/log-ind/",
+        {
+            "username": "medarbejder-helsingor",
+            "password": "test-password-1",
+            "next": "/kommuner/hillerod/lukket-forsoeg/",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == "/kommuner/hillerod/lukket-forsoeg/"
+    page = client.get(response["Location"])
+    assert page.status_code == 200 and CLOSED_EXPERIMENT in page.content.decode()
+
+
+def test_login_never_sends_a_reader_off_the_site(client, make_user):
+    make_user("medarbejder-helsingor", role="staff", municipality_slug="helsingor")
+    response = client.post(
+        "/log-ind/",
+        {"username": "medarbejder-helsingor", "password": "test-password-1", "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/"
+
+
+def test_listings_leave_network_only_pages_out_for_anonymous_visitors(client, network_pages):
+    for path in ("/kommuner/hillerod/", "/viden/", "/"):
+        html = client.get(path).content.decode()
+        assert CLOSED_EXPERIMENT not in html and CLOSED_ARTICLE not in html, path
+    assert OPEN_EXPERIMENT in client.get("/kommuner/hillerod/").content.decode()
+    assert OPEN_ARTICLE in client.get("/viden/").content.decode()
+
+
+@pytest.mark.parametrize(("role", "slug"), READERS, ids=[f"{role}-{slug or 'network'}" for role, slug in READERS])
+def test_every_network_account_and_the_ministry_read_network_only_pages(client, make_user, network_pages, role, slug):
+    client.force_login(make_user(f"{role}-reader", role=role, municipality_slug=slug))
+
+    for key, title in [("experiment", CLOSED_EXPERIMENT), ("article", CLOSED_ARTICLE)]:
+        response = client.get(network_pages[key].url)
+        assert response.status_code == 200
+        assert title in response.content.decode()
+    assert CLOSED_EXPERIMENT in client.get("/kommuner/hillerod/").content.decode()
+    assert OPEN_EXPERIMENT in client.get("/kommuner/hillerod/").content.decode()
+    assert CLOSED_ARTICLE in client.get("/viden/").content.decode()
+
+
+@pytest.mark.parametrize("role", ["ministry", "staff"])
+def test_readers_without_an_editing_role_cannot_open_the_admin(client, make_user, network_pages, role):
+    client.force_login(make_user(f"{role}-reader", role=role, municipality_slug="helsingor"))
+    page = network_pages["experiment"]
+    for url in (
+        reverse("wagtailadmin_home"),
+        reverse("wagtailadmin_explore", args=[page.get_parent().pk]),
+        reverse("wagtailadmin_pages:edit", args=[page.pk]),
+        reverse("wagtailsnippets_experiments_law:list"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("wagtailadmin_login")), url
+
+
+def test_a_draft_does_not_open_a_network_only_page_until_it_is_published(
+    client, make_user, network_pages, experiment_form_data
+):
+    page = network_pages["experiment"]
+    editor = make_user("redaktoer-hillerod", role="editors", municipality_slug="hillerod")
+    coordinator = make_user("koordinator-hillerod", role="coordinators", municipality_slug="hillerod")
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    data = experiment_form_data(CLOSED_EXPERIMENT, page.slug, visibility="public")
+
+    client.force_login(editor)
+    assert client.post(url, {**data, "action-publish": "action-publish"}).status_code == 302
+    client.logout()
+    assert client.get(page.url).status_code == 302, "an editor's draft made a network-only page public"
+
+    client.force_login(coordinator)
+    assert client.post(url, {**data, "action-publish": "action-publish"}).status_code == 302
+    client.logout()
+    assert client.get(page.url).status_code == 200
