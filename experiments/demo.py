@@ -169,8 +169,8 @@ ABOUT_DOCUMENTED = (
     "Om oplysningerne",
     "Titel, periode, forsøgsbeslutning, målgruppe og det, der vides om forsøget, stammer fra offentlige kilder "
     "(kommunens frikommunevedtægt, netværkets ansøgning og VIVE's evalueringer). Paragraffritagelserne er "
-    "netværkets fælles planbestemmelser og er demodata for denne kommune; afgørelser, datoer og tal, som ikke er "
-    "nævnt i kilderne, er også demodata.",
+    "netværkets fælles planbestemmelser og er demodata for denne kommune; fagområder, afgørelser, datoer og tal, "
+    "som ikke er nævnt i kilderne, er også demodata.",
 )
 PLAN_BARRIER = (
     "Demodata: borgeren har en plan efter hver lov, og planerne hænger ikke sammen; én fælles plan kræver "
