@@ -60,6 +60,10 @@ bench: install
 bench-progress: install
 	$(BIN)/python scripts/bench_progress.py $${N:-10000}
 
+# /fremdrift/ and the API's list pages at N experiments (default 10000), in a database of its own.
+bench-progress: install
+	$(BIN)/python scripts/bench_progress.py $${N:-10000}
+
 db-stop:
 	-$(BIN)/python -m config.database stop
 

@@ -329,7 +329,10 @@ def status_history(experiments: QuerySet[ExperimentPage], progress_filter: Progr
         chart_type="line",
     )
     for start, cells in by_period.items():
-        label = f"{(start.month - 1) // 3 + 1}. kvt. {start.year}" if quarterly else str(start.year)
+        if quarterly:
+            label = _("%(quarter)s. kvt. %(year)s") % {"quarter": (start.month - 1) // 3 + 1, "year": start.year}
+        else:
+            label = str(start.year)
         values = [cells.get(status, 0) for status in statuses]
         table.rows.append(TableRow(label, values, sum(values)))
     return table

@@ -5,14 +5,14 @@ step: `municipality_path()` lets aggregates group by municipality without a join
 owner as one JSON subquery, so a list of experiments and their municipalities is one query.
 """
 
-from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, JSONObject, Left, Length
-from wagtail.models import Page
+from django.db.models import Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject, Left, Length, Substr
+from wagtail.models import Page, PageViewRestriction
 
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, Provision
 from experiments.references import LegalReference
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import visible_pages
+from municipalities.visibility import is_network_reader
 
 
 def municipality_path(path="path"):
@@ -21,9 +21,31 @@ def municipality_path(path="path"):
     return Left(path, Length(path) - Value(Page.steplen))
 
 
+# Deeper than any page of the tree (root, home, /kommuner/, municipality, experiment): the levels checked for a
+# view restriction on the page itself or an ancestor.
+_TREE_LEVELS = 10
+
+
+def under_view_restriction() -> Exists:
+    """True for a page that has a view restriction on itself or on an ancestor.
+
+    The same rule as Wagtail's `PageQuerySet.public()`, which builds one `path LIKE` condition per restriction in
+    the database: with one network-only experiment in five that is 2,000 conditions at 10,000 experiments and
+    seconds per query. Here the page's own and its ancestors' paths are prefixes of its path, found through the
+    unique index on path, so the cost does not grow with the number of restrictions.
+    """
+    prefixes = [Substr(OuterRef("path"), 1, level * Page.steplen) for level in range(1, _TREE_LEVELS + 1)]
+    return Exists(PageViewRestriction.objects.filter(page__path__in=prefixes))
+
+
 def visible_experiments(user) -> QuerySet[ExperimentPage]:
-    """Live experiments `user` may read: every one for network readers, the public ones for everyone else."""
-    return visible_pages(ExperimentPage.objects.all(), user)
+    """Live experiments `user` may read: every one for network readers, the public ones for everyone else.
+
+    Equal to `municipalities.visibility.visible_pages(ExperimentPage.objects.all(), user)`, in one query whatever
+    the number of network-only pages.
+    """
+    experiments = ExperimentPage.objects.live()
+    return experiments if is_network_reader(user) else experiments.exclude(under_view_restriction())
 
 
 def municipality_info(path: str = "path") -> Subquery:

@@ -286,3 +286,42 @@ def test_query_count_does_not_grow_with_the_number_of_experiments(
     with django_assert_max_num_queries(small):
         client.get(path)
     assert small <= 20
+
+
+def test_visible_experiments_follow_wagtails_rule_for_restrictions_on_pages_and_ancestors(add_experiment):
+    from wagtail.models import PageViewRestriction
+
+    from experiments.models import ExperimentPage
+    from experiments.selectors import visible_experiments
+    from municipalities.models import MunicipalityPage
+    from municipalities.visibility import visible_pages
+
+    add_experiment("helsingor", "Offentligt", statuses=[("idea", LONG_AGO)])
+    add_experiment("helsingor", "Netværk", visibility="network")
+    add_experiment("gribskov", "Under en lukket kommune")
+    add_experiment("allerod", "Med adgangskode")
+    add_experiment("allerod", "Kladde", live=False)
+    gribskov = MunicipalityPage.objects.get(slug="gribskov")
+    PageViewRestriction.objects.create(page=gribskov, restriction_type=PageViewRestriction.LOGIN)
+    protected = ExperimentPage.objects.get(title="Med adgangskode")
+    PageViewRestriction.objects.create(page=protected, restriction_type=PageViewRestriction.PASSWORD, password="x")
+
+    def titles(queryset):
+        return set(queryset.values_list("title", flat=True))
+
+    anonymous = titles(visible_experiments(None))
+    assert anonymous == titles(visible_pages(ExperimentPage.objects.all(), None)) == {"Offentligt"}
+
+
+def test_network_readers_see_every_live_experiment(add_experiment, make_user):
+    from experiments.models import ExperimentPage
+    from experiments.selectors import visible_experiments
+    from municipalities.visibility import visible_pages
+
+    add_experiment("helsingor", "Offentligt")
+    add_experiment("helsingor", "Netværk", visibility="network")
+    add_experiment("allerod", "Kladde", live=False)
+    reader = make_user("sagsbehandler")
+    expected = set(visible_pages(ExperimentPage.objects.all(), reader).values_list("pk", flat=True))
+    assert set(visible_experiments(reader).values_list("pk", flat=True)) == expected
+    assert {"Offentligt", "Netværk"} <= set(visible_experiments(reader).values_list("title", flat=True))
