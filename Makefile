@@ -7,9 +7,9 @@ INSTALLED := $(VENV)/.installed
 # Front-end files from the npm packages (package-lock.json), copied at install time; never committed.
 VENDOR := static_vendor
 ASSETS := $(VENDOR)/.installed
-MESSAGES := locale/da/LC_MESSAGES/django.mo
+MESSAGES := locale/da/LC_MESSAGES/django.mo locale_wagtail/da/LC_MESSAGES/django.mo
 
-.PHONY: install run test test-system-db lint format bench db-stop clean
+.PHONY: install messages run test test-system-db lint format bench db-stop clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,10 +28,17 @@ $(ASSETS): package.json package-lock.json
 		node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
 	touch $(ASSETS)
 
-$(MESSAGES): $(INSTALLED) locale/da/LC_MESSAGES/django.po
+$(MESSAGES) &: $(INSTALLED) locale/da/LC_MESSAGES/django.po locale_wagtail/da/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --locale da --ignore .venv --ignore node_modules
 
 install: $(INSTALLED) $(ASSETS) $(MESSAGES)
+
+# The source strings are Danish: new ones are copied into the Danish catalogue as their own translation (msgen),
+# which a translator may then improve; plural forms follow Danish (n != 1).
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages --locale da --add-location file --ignore .venv --ignore node_modules \
+		--ignore $(VENDOR) --ignore var --ignore '*.egg-info'
+	msgen --no-wrap --output-file locale/da/LC_MESSAGES/django.po locale/da/LC_MESSAGES/django.po
 
 run: install
 	$(BIN)/python manage.py migrate --no-input

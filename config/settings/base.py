@@ -104,7 +104,8 @@ LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk"))]
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the site's own Danish catalogue; locale_wagtail/: Danish for admin screens Wagtail leaves in English.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
