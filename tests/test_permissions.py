@@ -629,3 +629,34 @@ def test_a_draft_does_not_open_a_network_only_page_until_it_is_published(
     assert client.post(url, {**data, "action-publish": "action-publish"}).status_code == 302
     client.logout()
     assert client.get(page.url).status_code == 200
+
+
+@pytest.mark.parametrize("target", ["hillerod", "ballerup", "kommuner", "home"])
+def test_editors_cannot_touch_other_municipalities_or_the_pages_above_them(client, make_user, target):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    page = Page.objects.get(slug=target).specific if target in ("kommuner", "home") else municipality(target)
+    client.force_login(make_user("redaktoer-helsingor", role="editors", municipality_slug=OWN))
+    before = database_state()
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
+    data = nested_form_data(
+        {
+            "title": "Overtaget",
+            "slug": page.slug,
+            "municipality_code": getattr(page, "municipality_code", ""),
+            "intro": "",
+            "comments": inline_formset([]),
+            "action-publish": "action-publish",
+        }
+    )
+    responses = [
+        client.get(edit),
+        client.post(edit, data),
+        client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk])),
+        client.post(reverse("wagtailadmin_pages:delete", args=[page.pk])),
+        client.post(reverse("wagtailadmin_pages:lock", args=[page.pk])),
+        client.post(reverse("wagtailadmin_pages:set_privacy", args=[page.pk]), {"restriction_type": "login"}),
+    ]
+    for response in responses:
+        assert_refused(REDIRECT, response, "editors", page)
+    assert database_state() == before
