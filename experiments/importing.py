@@ -25,7 +25,8 @@ from django.core.validators import EmailValidator
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, ReferenceIndex, WorkflowState
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from experiments.exporting import (
     COLUMN_BY_KEY,
@@ -731,11 +732,17 @@ def _status_change(page: ExperimentPage | None, row: ExperimentRow, today: datet
     return (row.status, date)
 
 
-def _exemption_values(page) -> list:
-    return [(request.provision.reference, request.decision) for request in page.exemption_requests.all()]
+class _Known:
+    """Provisions and tags by primary key, fetched once, so comparing a row costs no query of its own."""
+
+    def __init__(self):
+        from taggit.models import Tag
+
+        self.references = {p.pk: p.reference for p in Provision.objects.select_related("law")}
+        self.tags = dict(Tag.objects.values_list("pk", "name"))
 
 
-def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date) -> list[str]:
+def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date, known: _Known) -> list[str]:
     """The column keys whose values in `row` differ from `page` (its latest revision)."""
     present = row.present
     comparisons = {
@@ -746,7 +753,10 @@ def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date) -> 
         "end": lambda: page.end == row.end,
         "target_groups": lambda: {g.pk for g in page.target_groups.all()} == {g.pk for g in row.target_groups},
         "service_areas": lambda: {a.pk for a in page.service_areas.all()} == {a.pk for a in row.service_areas},
-        "provisions": lambda: _exemption_values(page) == row.exemptions,
+        "provisions": lambda: (
+            [(known.references.get(r.provision_id), r.decision) for r in page.exemption_requests.all()]
+            == row.exemptions
+        ),
         "partners": lambda: [p.municipality_id for p in page.partners.all()] == [m.pk for m in row.partners],
         "citizens_count": lambda: page.citizens_count == row.citizens_count,
         "contact_name": lambda: page.contact_name == row.contact_name,
@@ -758,7 +768,7 @@ def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date) -> 
         "learnings": lambda: (
             [v for v in map(learning_values, page.learnings.all()) if any(v.values())] == row.learnings
         ),
-        "tags": lambda: {tag.name for tag in page.tags.all()} == set(row.tags),
+        "tags": lambda: {known.tags.get(item.tag_id) for item in page.tagged_items.all()} == set(row.tags),
         "visibility": lambda: row.visibility is None or page.visibility == row.visibility,
     }
     return [key for key, same in comparisons.items() if (key in present or key == "title") and not same()]
@@ -767,7 +777,7 @@ def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date) -> 
 # --- applying a row to a page (in memory, before the revision is saved) --------------------------------------------
 
 
-def _apply(page: ExperimentPage, row: ExperimentRow, today: datetime.date, *, new: bool) -> None:
+def _apply(page: ExperimentPage, row: ExperimentRow, today: datetime.date, *, new: bool, provisions: dict) -> None:
     present = row.present
     page.title = row.title
     if "summary" in present:
@@ -796,7 +806,9 @@ def _apply(page: ExperimentPage, row: ExperimentRow, today: datetime.date, *, ne
         existing = {request.provision.reference: request for request in page.exemption_requests.all()}
         requests = []
         for order, (reference, decision) in enumerate(row.exemptions):
-            request = existing.get(reference) or ExemptionRequest(provision=Provision.objects.resolve(reference))
+            if reference not in provisions:
+                provisions[reference] = Provision.objects.resolve(reference)
+            request = existing.get(reference) or ExemptionRequest(provision=provisions[reference])
             request.decision = decision
             request.sort_order = order
             requests.append(request)
@@ -868,11 +880,25 @@ def _existing_experiments(lookup: _Lookup):
 
 
 def _current_pages(ids) -> dict[int, ExperimentPage]:
-    """The latest revision of each experiment in `ids`, with its relations fetched in a few queries."""
-    pages = ExperimentPage.objects.filter(pk__in=ids).prefetch_related(*experiment_prefetches(), "tags")
+    """The latest revision of each experiment in `ids`, to compare rows with.
+
+    A page without unpublished changes is its own latest revision, and its relations come in one query each. A
+    draft is read from its revision's content without checking every foreign key (`check_fks=False`): the
+    comparison reads only the keys (`provision_id`, `tag_id`), so it costs two queries for the many-to-many fields.
+    """
+    pages = (
+        ExperimentPage.objects.filter(pk__in=ids)
+        .select_related("latest_revision")
+        .prefetch_related(*experiment_prefetches(), "tagged_items")
+    )
     current = {}
     for page in pages:
-        current[page.pk] = page.get_latest_revision_as_object() if page.has_unpublished_changes else page
+        if page.has_unpublished_changes and page.latest_revision:
+            draft = ExperimentPage.from_serializable_data(page.latest_revision.content, check_fks=False)
+            draft.pk = page.pk
+            current[page.pk] = draft
+        else:
+            current[page.pk] = page
     return current
 
 
@@ -962,6 +988,7 @@ def check_rows(table: Table, *, user=None, publish: bool = False, today: datetim
         targets.append((row, target))
 
     current = _current_pages([target for _row, target in targets if target is not None])
+    known = _Known()
     plans = []
     for row, target in targets:
         if target is None:
@@ -982,7 +1009,7 @@ def check_rows(table: Table, *, user=None, publish: bool = False, today: datetim
                 )
             )
             continue
-        changed = _changes(page, row, today)
+        changed = _changes(page, row, today, known)
         plans.append(_Plan(row, "update" if changed else "unchanged", tuple(changed)))
 
     _check_permissions(plans, user, publish, problems)
@@ -1014,18 +1041,18 @@ def _submit_for_moderation(page: ExperimentPage, user) -> None:
     # A workflow in progress goes on and will be decided on the newest revision.
 
 
-def _write(plan: _Plan, *, user, publish: bool, today: datetime.date, slugs: dict) -> ExperimentPage:
+def _write(plan: _Plan, *, user, publish: bool, today: datetime.date, slugs: dict, provisions: dict) -> ExperimentPage:
     row = plan.row
     if plan.action == "create":
         parent = row.municipality
         taken = slugs.setdefault(parent.pk, set(parent.get_children().values_list("slug", flat=True)))
         page = ExperimentPage(title=row.title, slug=_unique_slug(parent, row.title, taken), live=False, owner=user)
-        _apply(page, row, today, new=True)
+        _apply(page, row, today, new=True, provisions=provisions)
         parent.add_child(instance=page)
         revision = page.save_revision(user=user)
     else:
         page = ExperimentPage.objects.get(pk=row.page_id).get_latest_revision_as_object()
-        _apply(page, row, today, new=False)
+        _apply(page, row, today, new=False, provisions=provisions)
         if not page.live:
             page.save()
         revision = page.save_revision(user=user, log_action=True)
@@ -1058,15 +1085,22 @@ def experiment_import(
         plans = check_rows(rows, user=user, publish=publish, today=today)
         report = ImportReport(ignored_headings=rows.ignored_headings, dry_run=dry_run, published=publish)
         slugs: dict = {}
+        provisions: dict = {}
         to_write = [plan for plan in plans if plan.action != "unchanged"]
-        if not dry_run:
-            for plan in progress(to_write) if progress else to_write:
+        written = []
+        # Wagtail updates its reference index on every save of the page, its revision, log entry and workflow
+        # state; once per written page, at the end, gives the same index for a fraction of the queries.
+        with disable_reference_index_auto_update():
+            for plan in progress(to_write) if progress and not dry_run else ([] if dry_run else to_write):
                 try:
-                    page = _write(plan, user=user, publish=publish, today=today, slugs=slugs)
+                    page = _write(plan, user=user, publish=publish, today=today, slugs=slugs, provisions=provisions)
                 except ValidationError as error:
                     messages = "; ".join(error.messages)
                     raise ImportRejected([Problem(messages, plan.row.number)]) from error
                 plan.row.page_id = page.pk
+                written.append(page.pk)
+        for page in ExperimentPage.objects.filter(pk__in=written):
+            ReferenceIndex.create_or_update_for_object(page)
         for plan in plans:
             outcome = Outcome(
                 plan.row.number, plan.row.municipality.title, plan.row.title, plan.row.page_id, plan.changed
