@@ -67,9 +67,9 @@ bench: install
 bench-progress: install
 	$(BIN)/python scripts/bench_progress.py $${N:-10000}
 
-# /fremdrift/ and the API's list pages at N experiments (default 10000), in a database of its own.
-bench-progress: install
-	$(BIN)/python scripts/bench_progress.py $${N:-10000}
+# How long importing N experiments takes (default 10000), in a database of its own; --publish via BENCH_ARGS.
+bench-import: install
+	$(BIN)/python scripts/bench_import.py $${N:-10000} $(BENCH_ARGS)
 
 db-stop:
 	-$(BIN)/python -m config.database stop

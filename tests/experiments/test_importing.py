@@ -504,3 +504,13 @@ def test_the_documented_example_file_imports_and_every_column_is_documented(db):
     assert ExperimentPage.objects.get(title__startswith="Koordinerende").visibility == Visibility.NETWORK
     described = (docs / "import-format.md").read_text()
     assert all(f"`{column.heading}`" in described for column in COLUMNS)
+
+
+def test_imported_pages_are_in_wagtails_reference_index(db):
+    from wagtail.models import ReferenceIndex
+
+    page_id = run_import(csv_bytes([ONE_PLAN]), publish=True).created[0].page_id
+    page = ExperimentPage.objects.get(pk=page_id)
+    sel_140 = page.exemption_requests.first().provision
+    assert ReferenceIndex.get_references_for_object(page).exists()
+    assert ReferenceIndex.get_references_to(sel_140).filter(object_id=str(page_id)).exists()
