@@ -132,3 +132,27 @@ def test_search_page_works_with_the_keyboard_alone(page, site):
         page.keyboard.press("Enter")
     assert page.locator(f"input[name='{facet['name']}']:checked").count() == 1
     screenshot(page, "6-soegning-med-tastatur")
+
+
+def test_phone_menu_opens_and_is_used_with_the_keyboard(page, site):
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/")
+    menu_button = page.get_by_role("button", name="Menu")
+    assert menu_button.is_visible()
+    assert not page.locator(".navigation-menu-mobile").is_visible()
+
+    menu_button.focus()
+    page.keyboard.press("Enter")
+    drawer = page.locator(".mobile-drawer")
+    drawer.wait_for(state="visible")
+    assert drawer.evaluate("(element) => element.contains(document.activeElement)"), "focus stays outside the menu"
+    violations = axe_violations(page)
+    assert not violations, format_violations(violations)
+    screenshot(page, "mobil-menu")
+
+    page.keyboard.press("Escape")
+    drawer.wait_for(state="hidden")
+    menu_button.click()
+    with page.expect_navigation():
+        page.locator(".navigation-menu-mobile").get_by_role("link", name="Viden").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Viden"
