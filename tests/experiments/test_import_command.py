@@ -68,7 +68,7 @@ def test_publish_makes_the_experiments_live_and_an_update_names_what_changed(db,
     out, _err = run(csv_file(GOOD.replace("(imødekommet)", "(ikke imødekommet)")), "--publish")
 
     assert out.splitlines() == [
-        "Opdateret: Én plan for familier (Helsingør) [provisions]",
+        "Opdateret: Én plan for familier (Helsingør) [Paragraffer]",
         "0 oprettet, 1 opdateret, 1 uændret.",
         "Ændringerne er udgivet.",
     ]

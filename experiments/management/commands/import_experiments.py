@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from experiments.exporting import COLUMN_BY_KEY
 from experiments.importing import ImportRejected, experiment_import, read_rows
 
 # Files with at least this many rows to write show a progress bar (on a terminal).
@@ -67,7 +68,8 @@ class Command(BaseCommand):
         for outcome in report.created:
             self.stdout.write(f"{created}: {outcome}")
         for outcome in report.updated:
-            self.stdout.write(f"{updated}: {outcome} [{', '.join(outcome.changed)}]")
+            columns = ", ".join(COLUMN_BY_KEY[key].heading for key in outcome.changed)
+            self.stdout.write(f"{updated}: {outcome} [{columns}]")
         if verbosity > 1:
             for outcome in report.unchanged:
                 self.stdout.write(_("Uændret: %(outcome)s") % {"outcome": outcome})
