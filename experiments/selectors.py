@@ -5,8 +5,9 @@ step: `municipality_path()` lets aggregates group by municipality without a join
 owner as one JSON subquery, so a list of experiments and their municipalities is one query.
 """
 
-from django.db.models import Count, Exists, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject, Left, Length, Substr
+from django.db.models.lookups import In
 from wagtail.models import Page, PageViewRestriction
 
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, Provision
@@ -21,31 +22,31 @@ def municipality_path(path="path"):
     return Left(path, Length(path) - Value(Page.steplen))
 
 
-# Deeper than any page of the tree (root, home, /kommuner/, municipality, experiment): the levels checked for a
-# view restriction on the page itself or an ancestor.
-_TREE_LEVELS = 10
+def under_view_restriction() -> Q:
+    """Pages with a view restriction on themselves or on an ancestor: the rule of Wagtail's `PageQuerySet.public()`.
 
-
-def under_view_restriction() -> Exists:
-    """True for a page that has a view restriction on itself or on an ancestor.
-
-    The same rule as Wagtail's `PageQuerySet.public()`, which builds one `path LIKE` condition per restriction in
-    the database: with one network-only experiment in five that is 2,000 conditions at 10,000 experiments and
-    seconds per query. Here the page's own and its ancestors' paths are prefixes of its path, found through the
-    unique index on path, so the cost does not grow with the number of restrictions.
+    `public()` builds one `path LIKE` condition per restriction, which at 2,000 network-only experiments takes
+    seconds per query. Here a page is restricted when the prefix of its path at the depth of some restricted page is
+    a restricted page's path: one hashed lookup per depth that has restrictions (one query finds those depths).
     """
-    prefixes = [Substr(OuterRef("path"), 1, level * Page.steplen) for level in range(1, _TREE_LEVELS + 1)]
-    return Exists(PageViewRestriction.objects.filter(page__path__in=prefixes))
+    restricted_paths = PageViewRestriction.objects.values("page__path")
+    depths = sorted(set(PageViewRestriction.objects.values_list("page__depth", flat=True)))
+    condition = Q(pk__in=[])
+    for depth in depths:
+        condition |= Q(In(Substr("path", 1, depth * Page.steplen), restricted_paths))
+    return condition
+
+
+def visible(pages: QuerySet, user) -> QuerySet:
+    """The live pages of `pages` that `user` may read: the same as `municipalities.visibility.visible_pages`, in
+    time that does not grow with the number of restricted pages."""
+    pages = pages.live()
+    return pages if is_network_reader(user) else pages.exclude(under_view_restriction())
 
 
 def visible_experiments(user) -> QuerySet[ExperimentPage]:
-    """Live experiments `user` may read: every one for network readers, the public ones for everyone else.
-
-    Equal to `municipalities.visibility.visible_pages(ExperimentPage.objects.all(), user)`, in one query whatever
-    the number of network-only pages.
-    """
-    experiments = ExperimentPage.objects.live()
-    return experiments if is_network_reader(user) else experiments.exclude(under_view_restriction())
+    """Live experiments `user` may read: every one for network readers, the public ones for everyone else."""
+    return visible(ExperimentPage.objects.all(), user)
 
 
 def municipality_info(path: str = "path") -> Subquery:

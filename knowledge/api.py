@@ -14,9 +14,8 @@ from experiments.api import (
     list_responses,
 )
 from experiments.models import Provision
-from experiments.selectors import visible_experiments
+from experiments.selectors import visible, visible_experiments
 from knowledge.models import ArticleKind, KnowledgeArticlePage
-from municipalities.visibility import visible_pages
 
 
 class ArticleMunicipalitySerializer(serializers.Serializer):
@@ -83,7 +82,7 @@ class KnowledgeArticleViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         user = self.request.user
         articles = (
-            visible_pages(KnowledgeArticlePage.objects.all(), user)
+            visible(KnowledgeArticlePage.objects.all(), user)
             .select_related("author_municipality")
             .prefetch_related(
                 Prefetch("experiments", visible_experiments(user).only("pk")),

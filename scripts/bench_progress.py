@@ -183,6 +183,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--paths", nargs="*", help="only these paths")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at query plans")
     args = parser.parse_args()
 
     import django
@@ -215,14 +217,15 @@ def main() -> None:
         readers["ministry"].force_login(ministry)
 
         print(f"{'reader':<10} {'median':>9} {'queries':>8}  path")
-        for path in PATHS:
+        for path in args.paths or PATHS:
             for name, client in readers.items():
                 seconds, queries, status = measure(client, path, args.runs)
                 flag = "" if status == 200 else f"  (HTTP {status})"
                 print(f"{name:<10} {seconds * 1000:>7.0f} ms {queries:>8}  {path}{flag}")
     finally:
         connection.close()
-        teardown_databases(databases, verbosity=0)
+        if not args.keep:
+            teardown_databases(databases, verbosity=0)
 
 
 if __name__ == "__main__":
