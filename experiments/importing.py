@@ -1086,12 +1086,12 @@ def experiment_import(
         report = ImportReport(ignored_headings=rows.ignored_headings, dry_run=dry_run, published=publish)
         slugs: dict = {}
         provisions: dict = {}
-        to_write = [plan for plan in plans if plan.action != "unchanged"]
+        to_write = [] if dry_run else [plan for plan in plans if plan.action != "unchanged"]
         written = []
         # Wagtail updates its reference index on every save of the page, its revision, log entry and workflow
         # state; once per written page, at the end, gives the same index for a fraction of the queries.
         with disable_reference_index_auto_update():
-            for plan in progress(to_write) if progress and not dry_run else ([] if dry_run else to_write):
+            for plan in progress(to_write) if progress else to_write:
                 try:
                     page = _write(plan, user=user, publish=publish, today=today, slugs=slugs, provisions=provisions)
                 except ValidationError as error:
