@@ -20,7 +20,14 @@ def public_pages(site) -> dict[str, str]:
         "side-findes-ikke": "/findes-ikke/",
     }
     # Pages of the search, progress and provision parts, checked wherever they are installed.
-    for name, path in (("soeg", "/soeg/?q=plan"), ("fremdrift", "/fremdrift/"), ("paragraffer", "/paragraffer/")):
+    provision = site.family_plan.exemption_requests.first().provision
+    for name, path in (
+        ("soeg", "/soeg/?q=plan"),
+        ("soeg-filtreret", "/soeg/?q=plan&kommune=helsingor"),
+        ("fremdrift", "/fremdrift/"),
+        ("paragraffer", "/paragraffer/"),
+        ("paragraf", f"/paragraffer/{provision.pk}/"),
+    ):
         if routed(path.split("?")[0]):
             pages[name] = path
     return pages
@@ -49,6 +56,11 @@ def check_pages(page, site, state: str):
     for name, path in public_pages(site).items():
         page.goto(path)
         assert page.locator("html").get_attribute("lang") == "da"
+        # Every page: the skip link first, one main landmark, and the accessibility statement in the footer.
+        assert page.locator("body a").first.get_attribute("href") == "#main-content"
+        assert page.locator("main#main-content").count() == 1
+        statement = page.locator("footer").get_by_role("link", name="Tilgængelighedserklæring")
+        assert statement.get_attribute("href") == "/tilgaengelighed/"
         violations = axe_violations(page)
         if violations:
             failures[f"{path} ({state})"] = format_violations(violations)
