@@ -4,6 +4,8 @@ Every request goes through the whole stack (middleware, Wagtail's admin views, i
 page tree on PostgreSQL); nothing is set up behind the admin's back except the users.
 """
 
+import html
+
 import pytest
 from django.urls import reverse
 from wagtail.models import PageLogEntry
@@ -297,3 +299,20 @@ def test_knowledge_articles_are_approved_by_the_networks_administrators(client, 
     article.refresh_from_db()
     assert article.live
     assert client.get("/viden/laering-om-en-plan/").status_code == 200
+
+
+def test_a_reference_the_admin_cannot_read_is_explained_and_nothing_is_saved(
+    client, helsingor_staff, experiment_form_data
+):
+    client.force_login(helsingor_staff["editor"])
+    provisions = Provision.objects.count()
+    data = experiment_form_data(TITLE, SLUG, exemptions=["SEL § 140, stk. 3", "XYZ § 12"], extra={"action-submit": "1"})
+
+    response = client.post(add_url(municipality("helsingor")), data)
+
+    assert response.status_code == 200
+    errors = response.context["form"].formsets["exemption_requests"].errors
+    assert errors[0] == {} and errors[1] == {"reference": ['Ukendt lov: "XYZ"']}
+    assert html.escape('Ukendt lov: "XYZ"') in response.content.decode()
+    assert not ExperimentPage.objects.filter(slug=SLUG).exists()
+    assert Provision.objects.count() == provisions
