@@ -1,7 +1,7 @@
 """Wagtail's page signals keep the index in step, in the same transaction as the change that sends them."""
 
-from django.db.models.signals import post_delete
-from wagtail.models import Page
+from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from search import indexing
@@ -27,8 +27,17 @@ def on_deleted(sender, instance, **kwargs):
         indexing.remove_page(instance.pk)
 
 
+def on_restriction_changed(sender, instance, **kwargs):
+    # A view restriction on a page hides its whole subtree from anonymous visitors (Wagtail's privacy setting).
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        indexing.index_subtree(page)
+
+
 def connect() -> None:
     page_published.connect(on_published, dispatch_uid="search_page_published")
     page_unpublished.connect(on_unpublished, dispatch_uid="search_page_unpublished")
     post_page_move.connect(on_moved, dispatch_uid="search_page_moved")
     post_delete.connect(on_deleted, dispatch_uid="search_page_deleted")
+    post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_saved")
+    post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")

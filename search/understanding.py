@@ -168,18 +168,22 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
     # The candidate parts of each stem read as a compound: head + (linker) + tail, both at least 4 letters.
     split_parts = {stem: [(stem[:i], stem[i:]) for i in range(4, len(stem) - 3)] for stem in stems if len(stem) >= 8}
     with connection.cursor() as cursor:
-        patterns = " OR ".join(["lexeme LIKE %s"] * len(stems))
+        # Corpus words with the stem inside, after a head of three letters or more: compounds ending with it.
+        patterns = " OR ".join(["word LIKE %s"] * len(stems))
         cursor.execute(
-            f"SELECT lexeme, word, frequency FROM search_lexiconword WHERE {patterns} "  # noqa: S608
-            "ORDER BY frequency DESC LIMIT 2000",
-            ["%" + _escape_like(stem) for stem in stems],
+            f"SELECT word, lexeme FROM search_lexiconword WHERE {patterns} "  # noqa: S608
+            "ORDER BY frequency DESC, word LIMIT 2000",
+            ["_%" + _escape_like(stem) + "%" for stem in stems],
         )
-        tail_rows = cursor.fetchall()
-        heads = set()
-        for lexeme, _word, _freq in tail_rows:
+        compounds = []  # (stem, head, tail, lexeme of the whole word)
+        for word, lexeme in cursor.fetchall():
             for stem in stems:
-                if lexeme.endswith(stem) and len(lexeme) - len(stem) >= 3:
-                    heads.update(_strip_linker(lexeme[: -len(stem)]))
+                at = word.find(stem, 3)
+                if at >= 3:
+                    compounds.append((stem, word[:at], word[at:], lexeme))
+        heads = set()
+        for _stem, head, _tail, _lexeme in compounds:
+            heads.update(_strip_linker(head))
         for parts in split_parts.values():
             for head, tail in parts:
                 heads.add(head)
@@ -188,27 +192,32 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
                 if tail[0] in LINKERS:
                     heads.add(tail[1:])
         candidates = sorted(heads | set(stems))
+        # The words we know, and the stem of each compound's tail read as a word of its own.
         cursor.execute(
-            "SELECT word, lexeme FROM search_lexiconword WHERE word = ANY(%s) OR lexeme = ANY(%s)",
-            [candidates, candidates],
+            "SELECT 'known', word, lexeme FROM search_lexiconword WHERE word = ANY(%s) OR lexeme = ANY(%s) "
+            "UNION ALL SELECT 'tail', t, (ts_lexize('danish_stem', t))[1] FROM unnest(%s::text[]) AS t",
+            [candidates, candidates, sorted({tail for _s, _h, tail, _l in compounds})],
         )
         known = set()
-        for word, lexeme in cursor.fetchall():
-            known.add(word)
-            known.add(lexeme)
+        tail_stems = {}
+        for kind, word, lexeme in cursor.fetchall():
+            if kind == "known":
+                known.add(word)
+                known.add(lexeme)
+            else:
+                tail_stems[word] = lexeme
 
     tails: dict[str, list[str]] = {stem: [] for stem in stems}
-    seen = set()
-    for lexeme, _word, _freq in tail_rows:
-        for stem in stems:
-            head = lexeme[: -len(stem)] if lexeme.endswith(stem) else ""
-            if len(head) < 3 or (stem, lexeme) in seen:
-                continue
-            # A head the corpus knows as a word, or one long enough not to be a chance ending ("ind|sats").
-            plausible = any(part in known for part in _strip_linker(head)) or (len(head) >= 5 and len(stem) >= 5)
-            if plausible and len(tails[stem]) < MAX_EXPANSIONS:
-                seen.add((stem, lexeme))
-                tails[stem].append(lexeme)
+    for stem, head, tail, lexeme in compounds:
+        # "beskæftigelses|indsatsen" ends with a form of "indsats"; "medborgerskab" does not end with "borger".
+        # The Snowball stemmer is not consistent across forms (indsats → indsat, indsatsen → indsats): allow that.
+        tail_stem = tail_stems.get(tail) or ""
+        if not tail_stem.startswith(stem) or len(tail_stem) - len(stem) > 2 or lexeme in tails[stem] or lexeme == stem:
+            continue
+        # A head the corpus knows as a word, or one long enough not to be a chance beginning.
+        plausible = any(part in known for part in _strip_linker(head)) or (len(head) >= 5 and len(stem) >= 5)
+        if plausible and len(tails[stem]) < MAX_EXPANSIONS:
+            tails[stem].append(lexeme)
     splits: dict[str, list[tuple[str, str]]] = {}
     for stem, parts in split_parts.items():
         found = []

@@ -122,3 +122,14 @@ def test_text_of_attached_pdf_and_docx_is_searchable(corpus, client):
 def test_broken_document_is_indexed_without_its_text(corpus):
     broken = DocumentFactory(title="Ødelagt", file=ContentFile(b"not a pdf", name="broken.pdf"))
     assert extract_text(broken) == ""
+
+
+def test_privacy_on_a_municipality_hides_its_experiments_from_anonymous_search(corpus, client):
+    from wagtail.models import PageViewRestriction
+
+    municipality = MunicipalityPage.objects.get(slug="frederikssund")
+    restriction = PageViewRestriction.objects.create(page=municipality, restriction_type=PageViewRestriction.LOGIN)
+    assert indexed(corpus["unge"]).visibility == "network"
+    assert client.get("/api/v1/search", {"q": "overgangen"}).json()["total"] == 0
+    restriction.delete()
+    assert indexed(corpus["unge"]).visibility == "public"

@@ -124,7 +124,7 @@ def test_sort_orders(engine, corpus):
 
 def test_snippet_highlights_matched_words(engine):
     hit = run(engine, q="uddannelseshjælp").hits[0]
-    assert "<mark>uddannelseshjælp</mark>" in str(hit.snippet)
+    assert "<mark>uddannelseshjælp" in str(hit.snippet)  # the word or a compound it begins
 
 
 def test_paging(engine):
