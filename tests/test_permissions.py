@@ -12,6 +12,7 @@ The acting user always belongs to Helsingør; the targets are pages in Helsingø
 import datetime
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision, WorkflowState
 
@@ -100,20 +101,18 @@ def publish_experiment(parent, title, slug, **fields):
 def experiment_ids(django_db_setup, django_db_blocker):
     """One live experiment per municipality, each with a pending draft that awaits publishing.
 
-    Built once for the whole matrix (each test rolls back what it did) and removed afterwards.
+    Built once for the whole module inside a transaction that is rolled back at its end; each test runs in a
+    savepoint of it, so whatever a test does is undone and nothing built here outlives the module.
     """
-    with django_db_blocker.unblock():
+    with django_db_blocker.unblock(), transaction.atomic():
         ids = {}
         for slug in MUNICIPALITIES:
             page = publish_experiment(municipality(slug), f"Forsøg i {slug}", f"forsoeg-{slug}")
             page.title = DRAFT_TITLE
             page.save_revision()
             ids[slug] = page.pk
-    yield ids
-    with django_db_blocker.unblock():
-        for page in Page.objects.filter(pk__in=ids.values()):
-            page.delete()
-        PageLogEntry.objects.filter(page_id__in=ids.values()).delete()
+        yield ids
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
