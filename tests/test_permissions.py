@@ -659,3 +659,64 @@ def test_editors_cannot_touch_other_municipalities_or_the_pages_above_them(clien
     for response in responses:
         assert_refused(REDIRECT, response, "editors", page)
     assert database_state() == before
+
+
+# Documents live in one collection per municipality, with the same boundaries as the pages.
+
+
+def municipal_document(slug, title):
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection
+
+    collection = Collection.objects.get(name=municipality(slug).title)
+    document = Document(title=title, collection=collection)
+    document.file.save(f"{slug}.txt", ContentFile(b"Evalueringsrapport"), save=False)
+    document.save()
+    return document
+
+
+def test_editors_manage_their_own_municipalitys_documents_only(client, make_user):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from wagtail.documents.models import Document
+    from wagtail.models import Collection
+
+    own = municipal_document("helsingor", "Helsingørs rapport")
+    others = [municipal_document("hillerod", "Hillerøds rapport"), municipal_document("ballerup", "Ballerups rapport")]
+    client.force_login(make_user("redaktoer-helsingor", role="editors", municipality_slug=OWN))
+
+    def documents():
+        return list(Document.objects.order_by("pk").values_list("pk", "title", "collection_id", "file"))
+
+    before = documents()
+    for document in others:
+        edit = reverse("wagtaildocs:edit", args=[document.pk])
+        delete = reverse("wagtaildocs:delete", args=[document.pk])
+        for response in (
+            client.get(edit),
+            client.post(edit, {"title": "Overskrevet", "collection": document.collection_id}),
+            client.get(delete),
+            client.post(delete),
+        ):
+            assert_refused(REDIRECT, response, "editors", document)
+    hillerod_collection = Collection.objects.get(name="Hillerød")
+    upload = client.post(
+        reverse("wagtaildocs:add"),
+        {
+            "title": "Smuglet ind",
+            "collection": hillerod_collection.pk,
+            "file": SimpleUploadedFile("smuglet.txt", b"tekst"),
+        },
+    )
+    # With rights in one collection only, the form has no collection to choose: the upload lands in Helsingør's.
+    assert upload.status_code == 302
+    assert Document.objects.get(title="Smuglet ind").collection.name == "Helsingør"
+    assert [d for d in documents() if d[1] != "Smuglet ind"] == before
+
+    response = client.post(
+        reverse("wagtaildocs:edit", args=[own.pk]),
+        {"title": "Helsingørs rapport, rettet", "collection": own.collection_id},
+    )
+    assert response.status_code == 302
+    own.refresh_from_db()
+    assert own.title == "Helsingørs rapport, rettet"
