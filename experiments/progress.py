@@ -89,6 +89,19 @@ class ProgressFilterForm(forms.Form):
         error_messages={"invalid_choice": _("Vælg år eller kvartal.")},
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_field in self.fields.values():
+            css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-input input-width-xs"
+            form_field.widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        # Screen readers announce the message with the field it belongs to.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+
     def clean(self):
         data = super().clean()
         if data.get("fra") and data.get("til") and data["fra"] > data["til"]:

@@ -13,6 +13,7 @@
       data: { labels: spec.labels, datasets: spec.datasets },
       options: {
         responsive: true,
+        aspectRatio: 2.5,
         scales: { x: { stacked: stacked }, y: { stacked: stacked, beginAtZero: true, ticks: { precision: 0 } } },
       },
     });
