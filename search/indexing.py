@@ -51,7 +51,7 @@ def _texts(content: SearchableContent) -> dict[str, str]:
 
 def document_values(page: Page, content: SearchableContent, kind: str) -> dict:
     texts = _texts(content)
-    return {
+    values = {
         "page_id": page.pk,
         "kind": kind,
         "title": clean(content.title),
@@ -77,6 +77,20 @@ def document_values(page: Page, content: SearchableContent, kind: str) -> dict:
         "sort_date": content.period_start or timezone.localdate(page.first_published_at or timezone.now()),
         "last_published_at": page.last_published_at or timezone.now(),
     }
+    values["facet_values"] = facet_values(values)
+    return values
+
+
+def facet_values(row: dict) -> list[str]:
+    """The document's facet values as "param:value", from the columns `document_values` fills."""
+    from search.query import FACETS
+
+    values = []
+    for facet in FACETS:
+        column = row[facet.field]
+        items = [column] if facet.scalar else column
+        values += [f"{facet.param}:{item}" for item in items if item not in ("", None)]
+    return values
 
 
 def facet_labels(content: SearchableContent, kind: str, kind_label: str) -> list[tuple[str, str, str]]:
@@ -97,7 +111,7 @@ UPSERT_SQL = f"""
 INSERT INTO search_searchdocument (
     page_id, kind, title, url, text_b, text_c, text_d, vector, visibility, municipality, municipality_label,
     municipalities, status, status_label, target_groups, service_areas, laws, provisions, tags, years,
-    period_start, period_end, sort_date, last_published_at, indexed_at)
+    period_start, period_end, sort_date, last_published_at, facet_values, indexed_at)
 VALUES (
     %(page_id)s, %(kind)s, %(title)s, %(url)s, %(text_b)s, %(text_c)s, %(text_d)s,
     setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_a)s), 'A')
@@ -106,7 +120,7 @@ VALUES (
     || setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_d)s), 'D'),
     %(visibility)s, %(municipality)s, %(municipality_label)s, %(municipalities)s, %(status)s, %(status_label)s,
     %(target_groups)s, %(service_areas)s, %(laws)s, %(provisions)s, %(tags)s, %(years)s,
-    %(period_start)s, %(period_end)s, %(sort_date)s, %(last_published_at)s, now())
+    %(period_start)s, %(period_end)s, %(sort_date)s, %(last_published_at)s, %(facet_values)s, now())
 ON CONFLICT (page_id) DO UPDATE SET
     kind = EXCLUDED.kind, title = EXCLUDED.title, url = EXCLUDED.url, text_b = EXCLUDED.text_b,
     text_c = EXCLUDED.text_c, text_d = EXCLUDED.text_d, vector = EXCLUDED.vector, visibility = EXCLUDED.visibility,
@@ -115,7 +129,7 @@ ON CONFLICT (page_id) DO UPDATE SET
     target_groups = EXCLUDED.target_groups, service_areas = EXCLUDED.service_areas, laws = EXCLUDED.laws,
     provisions = EXCLUDED.provisions, tags = EXCLUDED.tags, years = EXCLUDED.years,
     period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end, sort_date = EXCLUDED.sort_date,
-    last_published_at = EXCLUDED.last_published_at, indexed_at = now()
+    last_published_at = EXCLUDED.last_published_at, facet_values = EXCLUDED.facet_values, indexed_at = now()
 """  # noqa: S608 (the configuration name is a constant)
 
 

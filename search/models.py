@@ -33,6 +33,8 @@ class SearchDocument(models.Model):
     provisions = ArrayField(models.IntegerField(), default=list)
     tags = ArrayField(models.CharField(max_length=100), default=list)
     years = ArrayField(models.IntegerField(), default=list)
+    # Every facet value as "param:value" (kommune:helsingor, aar:2019), so one pass over the matches counts all.
+    facet_values = ArrayField(models.TextField(), default=list)
     period_start = models.DateField(null=True)
     period_end = models.DateField(null=True)
     # What "nyeste" sorts by: the experiment's start, or the article's publication date.

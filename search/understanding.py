@@ -51,15 +51,21 @@ _KEEP = set("æøåÆØÅ")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\W_]+)')
 
 
+_ACCENTED = re.compile(r"[^\x00-\x7fæøå]")
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _KEEP:
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents (idé → ide) but keep æ, ø and å, which are letters of their own in Danish."""
-    out = []
-    for ch in text.lower():
-        if ch in _KEEP:
-            out.append(ch)
-            continue
-        out.extend(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", "".join(out))
+    lowered = text.lower()
+    if not _ACCENTED.search(lowered):
+        return lowered  # the common case: plain Danish text, nothing to fold
+    return unicodedata.normalize("NFC", _ACCENTED.sub(lambda m: _fold_char(m.group()), lowered))
 
 
 def tsquery_lexeme(lexeme: str, prefix: bool = False) -> str:

@@ -108,32 +108,31 @@ class PostgresEngine:
         return SearchResult(query=query, hits=hits, facets=facets, total=total, engine=self.name)
 
     def _facets(self, base: SqlParts, facet_sql: dict) -> tuple[list[Facet], int]:
+        """Every facet value's count in one pass over the matches: each document's `facet_values` ("kommune:x")
+        are unnested once, and a value is counted where every filter but its own facet's holds."""
         # Constants and column names only: every value reaches PostgreSQL as a parameter.
-        columns = ", ".join(f"({facet_sql[facet.param][0]}) AS f_{facet.param}" for facet in FACETS)
-        column_params = [p for sql, params in facet_sql.values() for p in params]
-        selects = []
-        for facet in FACETS:
-            others = " AND ".join(f"f_{other.param}" for other in FACETS if other is not facet)
-            if facet.scalar:
-                selects.append(
-                    f"SELECT '{facet.param}' AS facet, {facet.field}::text AS value, count(*) AS n "  # noqa: S608
-                    f"FROM m WHERE {others} AND {facet.field} <> '' GROUP BY 2"
-                )
-            else:
-                selects.append(
-                    f"SELECT '{facet.param}', v::text, count(*) FROM m, unnest(m.{facet.field}) AS v "  # noqa: S608
-                    f"WHERE {others} GROUP BY 2"
-                )
-        everything = " AND ".join(f"f_{facet.param}" for facet in FACETS)
-        selects.append(f"SELECT '_total', '', count(*) FROM m WHERE {everything}")  # noqa: S608
-        fields = ", ".join(facet.field for facet in FACETS)
+        active = [facet for facet in FACETS if facet_sql[facet.param][0] != "TRUE"]
+        columns = "".join(f", ({facet_sql[facet.param][0]}) AS f_{facet.param}" for facet in active)
+        column_params = [p for facet in active for p in facet_sql[facet.param][1]]
+        if active:
+            everything = " AND ".join(f"f_{facet.param}" for facet in active)
+            branches = []
+            for facet in active:
+                others = " AND ".join(f"f_{other.param}" for other in active if other is not facet) or "TRUE"
+                branches.append(f"WHEN '{facet.param}' THEN {others}")
+            count = f"count(*) FILTER (WHERE CASE split_part(fv, ':', 1) {' '.join(branches)} ELSE {everything} END)"
+        else:
+            count = "count(*)"
         sql = f"""
-            WITH m AS MATERIALIZED (
-                SELECT {fields}, {columns}
-                FROM search_searchdocument WHERE {base.sql()}
-            ), c AS ({" UNION ALL ".join(selects)})
-            SELECT c.facet, c.value, c.n, l.label
-            FROM c LEFT JOIN search_facetlabel AS l ON l.facet = c.facet AND l.value = c.value
+            WITH m AS (
+                SELECT facet_values{columns} FROM search_searchdocument WHERE {base.sql()}
+            ), c AS (
+                SELECT fv, {count} AS n FROM m, unnest(m.facet_values || '{{_total:}}'::text[]) AS fv GROUP BY fv
+            )
+            SELECT split_part(c.fv, ':', 1), substr(c.fv, strpos(c.fv, ':') + 1), c.n, l.label
+            FROM c LEFT JOIN search_facetlabel AS l
+                ON l.facet = split_part(c.fv, ':', 1) AND l.value = substr(c.fv, strpos(c.fv, ':') + 1)
+            WHERE c.n > 0
         """  # noqa: S608 (only our column names and placeholders)
         with connection.cursor() as cursor:
             cursor.execute(sql, column_params + base.params)
@@ -143,6 +142,9 @@ class PostgresEngine:
         by_facet = {facet.param: [] for facet in FACETS}
         kinds = kind_labels()
         for facet_param, value, count, label in rows:
+            if facet_param not in by_facet:
+                total = count if facet_param == "_total" else total
+                continue
             if facet_param == "_total":
                 total = count
                 continue
