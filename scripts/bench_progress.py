@@ -150,6 +150,27 @@ def create_experiments(count: int, *, network_share: int = 5) -> None:
             Page.objects.filter(pk=municipality.pk).update(numchild=children[municipality.pk])
 
 
+def create_articles(count: int) -> None:
+    """`count` knowledge articles, saved one by one through Wagtail, each about a few experiments and a provision."""
+    from experiments.models import ExperimentPage, Provision
+    from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
+
+    index = KnowledgeIndexPage.objects.get()
+    experiments = list(ExperimentPage.objects.order_by("pk")[: count * 3])
+    provisions = list(Provision.objects.filter(exemption_requests__isnull=False).distinct())
+    for number in range(count):
+        article = KnowledgeArticlePage(
+            title=f"Læring nr. {number}",
+            slug=f"laering-{number}",
+            summary="Hvad netværket lærte.",
+            visibility="network" if number % 5 == 0 else "public",
+        )
+        article.experiments = experiments[number * 3 : number * 3 + 3]
+        article.provisions = [provisions[number % len(provisions)]]
+        article.tags.add("læring")
+        index.add_child(instance=article)
+
+
 def measure(client, path: str, runs: int) -> tuple[float, int, int]:
     """(median seconds, SQL queries, status code) of `runs` requests of `path`, after one warm-up request."""
     from django.db import connection
@@ -183,6 +204,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=100)
     parser.add_argument("--paths", nargs="*", help="only these paths")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look at query plans")
     args = parser.parse_args()
@@ -204,8 +226,10 @@ def main() -> None:
         setup_network()
         started = time.perf_counter()
         create_experiments(args.count)
+        create_articles(args.articles)
         print(
-            f"{ExperimentPage.objects.count()} experiments written in {time.perf_counter() - started:.0f} s "
+            f"{ExperimentPage.objects.count()} experiments and {args.articles} articles written in "
+            f"{time.perf_counter() - started:.0f} s "
             f"(database {connection.settings_dict['NAME']})"
         )
         with connection.cursor() as cursor:
