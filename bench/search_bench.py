@@ -90,8 +90,93 @@ WORDS = [
 ]
 
 
+SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "fa",
+    "fe",
+    "fi",
+    "fo",
+    "ga",
+    "ge",
+    "gi",
+    "ha",
+    "he",
+    "hi",
+    "ka",
+    "ke",
+    "ki",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "no",
+    "pa",
+    "pe",
+    "pi",
+    "ra",
+    "re",
+    "ri",
+    "ro",
+    "sa",
+    "se",
+    "si",
+    "so",
+    "ta",
+    "te",
+    "ti",
+    "to",
+    "va",
+    "ve",
+    "vi",
+    "vo",
+    "sk",
+    "st",
+    "tr",
+    "fl",
+    "gr",
+    "kl",
+    "sp",
+]
+
+
+def vocabulary(rng, size=20_000) -> tuple[list[str], list[float]]:
+    """Text has a long tail: the domain words spread over the first ranks of a Zipf distribution among
+    made-up words, so some searches match most pages (borger) and others few, as in a real registry."""
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 5))))
+    words = sorted(words)
+    rng.shuffle(words)
+    for i, word in enumerate(WORDS):
+        words[2 + i + int(1.17**i)] = word  # ranks 3, 4, 5, … 45, … 570, … about 2,000
+    weights = [1 / (rank + 1) for rank in range(size)]
+    return words, weights
+
+
+_VOCABULARY: tuple[list[str], list[float]] | None = None
+
+
 def sentence(rng, n=12):
-    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+    global _VOCABULARY
+    if _VOCABULARY is None:
+        _VOCABULARY = vocabulary(random.Random(11))
+    words, weights = _VOCABULARY
+    return " ".join(rng.choices(words, weights=weights, k=n)).capitalize() + "."
 
 
 def bulk_add_children(parent, model, instances) -> list[int]:

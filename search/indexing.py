@@ -11,7 +11,7 @@ import re
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from search.documents import document_text
 from search.models import FacetLabel, IndexQueue, LexiconWord, SearchDocument
@@ -32,9 +32,16 @@ def queue_for_elasticsearch(page_id: int, action: str) -> None:
         IndexQueue.objects.create(page_id=page_id, action=action)
 
 
-def _visibility(page: Page) -> str:
+def _visibility(page: Page, restricted_paths: list[str] | None = None) -> str:
     # A view restriction on the page or an ancestor means: only for logged-in network readers.
+    if restricted_paths is not None:
+        return "network" if any(page.path.startswith(path) for path in restricted_paths) else "public"
     return "network" if page.get_view_restrictions().exists() else "public"
+
+
+def restricted_paths() -> list[str]:
+    """The tree paths of every page with a view restriction (for rebuilding without a query per page)."""
+    return list(PageViewRestriction.objects.values_list("page__path", flat=True))
 
 
 def _texts(content: SearchableContent) -> dict[str, str]:
@@ -49,7 +56,7 @@ def _texts(content: SearchableContent) -> dict[str, str]:
     return {weight: "\n".join(by_weight[weight]) for weight in ("A", "B", "C", "D")}
 
 
-def document_values(page: Page, content: SearchableContent, kind: str) -> dict:
+def document_values(page: Page, content: SearchableContent, kind: str, restricted: list[str] | None = None) -> dict:
     texts = _texts(content)
     values = {
         "page_id": page.pk,
@@ -60,7 +67,7 @@ def document_values(page: Page, content: SearchableContent, kind: str) -> dict:
         "text_b": texts["B"],
         "text_c": texts["C"],
         "text_d": texts["D"],
-        "visibility": _visibility(page),
+        "visibility": _visibility(page, restricted),
         "municipality": content.municipality.value if content.municipality else "",
         "municipality_label": content.municipality.label if content.municipality else "",
         "municipalities": list(dict.fromkeys(v.value for v in content.municipalities)),
@@ -233,12 +240,13 @@ def rebuild(progress=None, chunk_size: int = 200) -> int:
         FacetLabel.objects.all().delete()
         counts = collections.Counter()
         total = 0
+        restricted = restricted_paths()
         for entry in searchable_types():
             queryset = entry.prepare(entry.model.objects.live().filter(expired=False).order_by("pk"))
             batch, labels = [], []
             for page in queryset.iterator(chunk_size=chunk_size):
                 content = entry.build(page)
-                row = document_values(page, content, entry.kind)
+                row = document_values(page, content, entry.kind, restricted)
                 batch.append(row)
                 labels += facet_labels(content, entry.kind, entry.label)
                 counts.update(corpus_words(row))
