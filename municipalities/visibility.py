@@ -1,14 +1,15 @@
 """Public or network-only pages.
 
 Editors choose "Synlighed" on the page; saving the live page turns it into a Wagtail view restriction (login
-required), so Wagtail itself refuses anonymous visitors on the page, its previews and its documents, and
-`PageQuerySet.public()` leaves such pages out of every listing an anonymous visitor sees. Accounts exist only for
-the network's staff and the ministry, so "logged in" is "network reader".
+required), so Wagtail itself refuses anonymous visitors on the page and its previews, and `PageQuerySet.public()`
+leaves such pages out of every listing an anonymous visitor sees. Wagtail's page restrictions do not reach
+documents, so `document_is_public` decides that from the pages that use a document (Wagtail's reference index).
+Accounts exist only for the network's staff and the ministry, so "logged in" is "network reader".
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
 
 class Visibility(models.TextChoices):
@@ -27,6 +28,17 @@ def visible_pages(queryset, user):
         queryset = queryset.model.objects.filter(pk__in=[page.pk for page in queryset])
     queryset = queryset.live()
     return queryset if is_network_reader(user) else queryset.public()
+
+
+def document_is_public(document) -> bool:
+    """A document is public unless pages use it and none of them is a live page that anyone may read."""
+    page_ids = (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))
+        .values_list("object_id", flat=True)
+    )
+    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids])
+    return not pages.exists() or pages.live().public().exists()
 
 
 class VisibilityMixin(models.Model):

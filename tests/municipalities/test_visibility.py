@@ -79,3 +79,44 @@ def test_visible_pages_leaves_network_only_pages_out_for_anonymous_visitors(make
 
     assert set(visible_pages(experiments, AnonymousUser())) == {public}
     assert set(visible_pages(experiments, ministry_user)) == {public, network_only}
+
+
+@pytest.fixture
+def document_files(settings, tmp_path):
+    """Documents on disk, served by Wagtail's own view as in production."""
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+
+
+@pytest.mark.parametrize("visibility", [Visibility.PUBLIC, Visibility.NETWORK])
+def test_documents_of_network_only_pages_need_a_login_too(visibility, client, make_user, document_files):
+    from knowledge.factories import DocumentFactory
+    from knowledge.models import ArticleDocument
+
+    document = DocumentFactory(title="Notat om samtykke")
+    article = KnowledgeArticlePageFactory(visibility=visibility)
+    article.documents = [ArticleDocument(document=document)]
+    article.save_revision().publish()
+
+    response = client.get(document.url)
+    if visibility == Visibility.NETWORK:
+        assert response.status_code == 302
+        assert response["Location"] == f"/log-ind/?next={document.url}"
+    else:
+        assert response.status_code == 200
+
+    client.force_login(make_user("medarbejder-ballerup", role="staff", municipality_slug="ballerup"))
+    assert client.get(document.url).status_code == 200
+
+
+def test_a_document_on_both_a_public_and_a_network_only_page_stays_public(client, document_files):
+    from knowledge.factories import DocumentFactory
+    from knowledge.models import ArticleDocument
+
+    document = DocumentFactory(title="Fælles skabelon")
+    for visibility in (Visibility.NETWORK, Visibility.PUBLIC):
+        article = KnowledgeArticlePageFactory(visibility=visibility)
+        article.documents = [ArticleDocument(document=document)]
+        article.save_revision().publish()
+
+    assert client.get(document.url).status_code == 200
