@@ -1,6 +1,6 @@
 """How long importing N experiments takes (`make bench-import`, N=10000 unless given).
 
-Runs in a database of its own (the test database with the suffix "bench", created and dropped here), so the
+Runs in a database of its own (the test database with the suffix "bench_import", created and dropped here), so the
 development data is never touched. Measures reading the CSV file, the first import (N new experiments, saved as
 drafts and submitted for moderation, or published with --publish) and a second import of the same file, which finds
 every row unchanged. Prints the figures; it asserts nothing.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-os.environ.setdefault("TEST_DATABASE_SUFFIX", "bench")
+os.environ.setdefault("TEST_DATABASE_SUFFIX", "bench_import")
 
 STATUSES = ("idé", "ansøgt", "godkendt", "igangsat", "midtvejsevalueret", "afsluttet", "evalueret")
 REFERENCES = (
