@@ -8,6 +8,7 @@ Prints a table with the ratios and the SQL queries per search page.
 """
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -164,8 +165,8 @@ def vocabulary(rng, size=20_000) -> tuple[list[str], list[float]]:
     rng.shuffle(words)
     for i, word in enumerate(WORDS):
         words[2 + i + int(1.17**i)] = word  # ranks 3, 4, 5, … 45, … 570, … about 2,000
-    weights = [1 / (rank + 1) for rank in range(size)]
-    return words, weights
+    cumulative = list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
+    return words, cumulative
 
 
 _VOCABULARY: tuple[list[str], list[float]] | None = None
@@ -175,8 +176,8 @@ def sentence(rng, n=12):
     global _VOCABULARY
     if _VOCABULARY is None:
         _VOCABULARY = vocabulary(random.Random(11))
-    words, weights = _VOCABULARY
-    return " ".join(rng.choices(words, weights=weights, k=n)).capitalize() + "."
+    words, cumulative = _VOCABULARY
+    return " ".join(rng.choices(words, cum_weights=cumulative, k=n)).capitalize() + "."
 
 
 def bulk_add_children(parent, model, instances) -> list[int]:

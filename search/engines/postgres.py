@@ -16,6 +16,8 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 PROVISION_BOOST = 0.6
 LAW_BOOST = 0.2
 EXACT_BOOST = 1.0
+# How many of the best-scored matches beyond the page shown get the exact-word score as well.
+RERANK_CANDIDATES = 100
 HEADLINE_OPTIONS = (
     f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=28, MinWords=12, "
     'MaxFragments=2, FragmentDelimiter=" … "'
@@ -61,16 +63,23 @@ def clause_condition(clause) -> tuple[str, list]:
 
 
 def text_conditions(understanding, *, match_any: bool) -> tuple[str, list]:
-    """The condition for the words: every clause (or any, for the fallback), none of the negated ones."""
-    positive = [clause_condition(clause) for clause in understanding.positive]
-    negative = [clause_condition(clause) for clause in understanding.negative]
+    """The condition for the words: every clause (or any, for the fallback), none of the negated ones.
+
+    Clauses made of words only go into one tsquery, so PostgreSQL tests each document once, not once per word.
+    """
+    joiner = " | " if match_any else " & "
+    words_only = [c for c in understanding.positive if c.tsquery() and not c.provisions and not c.laws]
+    others = [clause_condition(c) for c in understanding.positive if c not in words_only]
     conditions, params = [], []
+    positive = []
+    if words_only:
+        positive.append(("vector @@ %s::tsquery", [joiner.join(c.tsquery() for c in words_only)]))
+    positive += others
     if positive:
-        joiner = " OR " if match_any else " AND "
-        conditions.append("(" + joiner.join(sql for sql, _p in positive) + ")")
+        conditions.append("(" + (" OR " if match_any else " AND ").join(sql for sql, _p in positive) + ")")
         for _sql, p in positive:
             params += p
-    for sql, p in negative:
+    for sql, p in (clause_condition(c) for c in understanding.negative):
         conditions.append("NOT " + sql)
         params += p
     return " AND ".join(conditions) or "TRUE", params
@@ -169,13 +178,12 @@ class PostgresEngine:
         filters = " AND ".join(sql for sql, _p in facet_sql.values())
         filter_params = [p for _sql, params in facet_sql.values() for p in params]
 
+        # Two stages: every match is scored with one ts_rank (plus the cheap provision and law boosts); only the
+        # best of them get the second ts_rank that favours the exact words over prefixes and compounds.
         score_parts, score_params = [], []
         if rank_tsquery:
             score_parts.append(f"ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
             score_params.append(rank_tsquery)
-        if exact_tsquery and exact_tsquery != rank_tsquery:
-            score_parts.append(f"{EXACT_BOOST} * ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
-            score_params.append(exact_tsquery)
         if provisions:
             score_parts.append(f"CASE WHEN provisions && %s::int[] THEN {PROVISION_BOOST} ELSE 0 END")
             score_params.append(provisions)
@@ -183,6 +191,11 @@ class PostgresEngine:
             score_parts.append(f"CASE WHEN laws && %s::varchar[] THEN {LAW_BOOST} ELSE 0 END")
             score_params.append(laws)
         score = " + ".join(score_parts) or "0"
+        exact, exact_params = "0", []
+        if query.sort == "relevans" and exact_tsquery and exact_tsquery != rank_tsquery:
+            exact = f"{EXACT_BOOST} * ts_rank('{RANK_WEIGHTS}', d.vector, %s::tsquery)"
+            exact_params = [exact_tsquery]
+        candidates = query.offset + query.per_page + RERANK_CANDIDATES
 
         if rank_tsquery:
             headline = (
@@ -194,24 +207,44 @@ class PostgresEngine:
             headline = f"left(d.text_b, {SNIPPET_FALLBACK_CHARS})"
             headline_params = []
 
+        outer_order = (
+            SORT_SQL[query.sort]
+            .replace("page_id", "r.page_id")
+            .replace("sort_date", "r.sort_date")
+            .replace("last_published_at", "r.last_published_at")
+        )
         sql = f"""
-            SELECT d.page_id, d.kind, d.title, d.url, d.municipality, d.municipality_label, d.status,
-                   d.status_label, d.period_start, d.period_end, s.score, {headline}
-            FROM (
+            WITH c AS (
                 SELECT page_id, sort_date, last_published_at, {score} AS score
                 FROM search_searchdocument
                 WHERE {base.sql()} AND {filters}
                 ORDER BY {SORT_SQL[query.sort]}
-                LIMIT %s OFFSET %s
-            ) AS s JOIN search_searchdocument AS d USING (page_id)
-            ORDER BY {
+                LIMIT %s
+            ), r AS (
+                SELECT c.page_id, c.sort_date, c.last_published_at, c.score + {exact} AS score
+                FROM c JOIN search_searchdocument AS d USING (page_id)
+                ORDER BY {
             SORT_SQL[query.sort]
-            .replace("page_id", "s.page_id")
-            .replace("sort_date", "s.sort_date")
-            .replace("last_published_at", "s.last_published_at")
+            .replace("page_id", "c.page_id")
+            .replace("sort_date", "c.sort_date")
+            .replace("last_published_at", "c.last_published_at")
         }
+                LIMIT %s OFFSET %s
+            )
+            SELECT d.page_id, d.kind, d.title, d.url, d.municipality, d.municipality_label, d.status,
+                   d.status_label, d.period_start, d.period_end, r.score, {headline}
+            FROM r JOIN search_searchdocument AS d USING (page_id)
+            ORDER BY {outer_order}
         """  # noqa: S608 (only our column names and placeholders)
-        params = headline_params + score_params + base.params + filter_params + [query.per_page, query.offset]
+        params = (
+            score_params
+            + base.params
+            + filter_params
+            + [candidates]
+            + exact_params
+            + [query.per_page, query.offset]
+            + headline_params
+        )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
