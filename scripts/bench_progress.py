@@ -192,7 +192,7 @@ PATHS = (
     "/fremdrift/?kommune=helsingor&fra=2018&til=2020",
     "/paragraffer/",
     "/api/v1/experiments/",
-    "/api/v1/experiments/?kommune=helsingor&status=igangsat&lov=SEL&aar=2018",
+    "/api/v1/experiments/?kommune=helsingor&lov=SEL&aar=2018",
     "/api/v1/municipalities/",
     "/api/v1/provisions/",
     "/api/v1/articles/",
