@@ -1,7 +1,7 @@
 """Browser tests: the real site on a free port (pytest-django's live server) driven by Debian's Chromium.
 
 Playwright's own browser download is never used: the tests launch /usr/bin/chromium (`CHROMIUM` overrides) and are
-skipped, with the reason printed by `-ra`, when it is not installed. One browser serves the whole session; each test
+skipped, with the reason printed by `-ra`, when it is not installed. One browser serves each test module; each test
 gets a fresh context (cookies, storage) and saves a full-page screenshot under var/screenshots/.
 """
 
@@ -12,10 +12,6 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import PASSWORD
-
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the fixtures make there are still
-# synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -42,14 +38,29 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module.
+
+    While Playwright's sync API is started, its event loop counts as running in the test thread, and Django refuses
+    ORM calls there unless DJANGO_ALLOW_ASYNC_UNSAFE is set. The calls the fixtures make are synchronous and safe, so
+    the variable is set for exactly as long as the browser lives: it must not leak into other tests or their
+    subprocesses (`manage.py check --deploy` rejects it).
+    """
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
