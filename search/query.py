@@ -85,6 +85,8 @@ class SearchQuery:
     notices: list[str] = dataclasses.field(default_factory=list)
     # What the API refuses with 400; the HTML page shows these as notices and carries on with a corrected value.
     errors: list[str] = dataclasses.field(default_factory=list)
+    # (param, value) → label of the filter values asked for, filled in by the service.
+    filter_labels: dict[tuple[str, str], str] = dataclasses.field(default_factory=dict)
 
     @classmethod
     def from_querydict(cls, params) -> "SearchQuery":
@@ -170,7 +172,7 @@ class SearchQuery:
             filters[param] = remaining
         else:
             filters.pop(param, None)
-        return dataclasses.replace(self, filters=filters, page=1, notices=[], errors=[])
+        return dataclasses.replace(self, filters=filters, page=1, notices=[], errors=[], filter_labels={})
 
 
 def _as_list(value) -> list[str]:

@@ -33,12 +33,15 @@ def _known_filters(query: SearchQuery) -> None:
     if not query.filters:
         return
     pairs = [(param, value) for param, values in query.filters.items() for value in values]
-    known = set(
-        FacetLabel.objects.filter(facet__in=[p for p, _v in pairs], value__in=[v for _p, v in pairs]).values_list(
-            "facet", "value"
-        )
-    )
-    known |= {("type", kind) for kind in kind_labels()}
+    labels = {
+        (facet, value): label
+        for facet, value, label in FacetLabel.objects.filter(
+            facet__in=[p for p, _v in pairs], value__in=[v for _p, v in pairs]
+        ).values_list("facet", "value", "label")
+    }
+    labels |= {("type", kind): label for kind, label in kind_labels().items()}
+    query.filter_labels = labels
+    known = set(labels)
     filters = {}
     for param, values in query.filters.items():
         kept = tuple(value for value in values if (param, value) in known)
@@ -56,6 +59,7 @@ def _known_filters(query: SearchQuery) -> None:
 def _mark_selected(result: SearchResult, query: SearchQuery) -> None:
     """Flag selected values and keep them visible even when none of the current matches has them."""
     labels = {(facet.param, v.value): v.label for facet in result.facets for v in facet.values}
+    labels = query.filter_labels | labels
     for facet in result.facets:
         selected = set(query.filters.get(facet.param, ()))
         present = {value.value for value in facet.values}

@@ -249,7 +249,11 @@ def _corrections(words: list[str]) -> dict[str, str]:
             SELECT u.w, s.word FROM unnest(%s::text[]) AS u(w)
             CROSS JOIN LATERAL (
                 SELECT word FROM search_lexiconword
-                WHERE word %% u.w AND word <> u.w
+                WHERE word <> u.w AND (
+                    word %% u.w
+                    -- short words share few trigrams ("plna" and "plan"): same first letter, lower bar
+                    OR (length(u.w) <= 6 AND left(word, 1) = left(u.w, 1) AND similarity(word, u.w) >= 0.2)
+                )
                 ORDER BY similarity(unaccent(word), unaccent(u.w)) DESC, frequency DESC, word
                 LIMIT 1
             ) AS s

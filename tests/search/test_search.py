@@ -84,6 +84,14 @@ def test_typo_gets_a_suggestion_and_results(engine, corpus):
     assert titles(result)[0] == corpus["sygedagpenge"].title
 
 
+def test_short_misspelt_word_gets_a_suggestion(engine, corpus):
+    result = run(engine, q="plna", kommune="ballerup")
+    assert result.suggestion == "plan"
+    assert titles(result) == [corpus["familier"].title]
+    kommune = next(f for f in result.facets if f.param == "kommune")
+    assert [(v.label, v.selected) for v in kommune.values if v.selected] == [("Ballerup", True)]
+
+
 def test_network_only_pages_only_for_logged_in_readers(engine, corpus, make_user):
     assert corpus["skjult"].title not in titles(run(engine, q="journal"))
     assert run(engine, q="journal").total == 0
