@@ -6,14 +6,13 @@ owner as one JSON subquery, so a list of experiments and their municipalities is
 """
 
 from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, JSONObject, Left, Length, Substr
-from django.db.models.lookups import In
-from wagtail.models import Page, PageViewRestriction
+from django.db.models.functions import Coalesce, JSONObject, Left, Length
+from wagtail.models import Page
 
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, Provision
 from experiments.references import LegalReference
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import is_network_reader
+from municipalities.visibility import visible_pages
 
 
 def municipality_path(path="path"):
@@ -22,31 +21,9 @@ def municipality_path(path="path"):
     return Left(path, Length(path) - Value(Page.steplen))
 
 
-def under_view_restriction() -> Q:
-    """Pages with a view restriction on themselves or on an ancestor: the rule of Wagtail's `PageQuerySet.public()`.
-
-    `public()` builds one `path LIKE` condition per restriction, which at 2,000 network-only experiments takes
-    seconds per query. Here a page is restricted when the prefix of its path at the depth of some restricted page is
-    a restricted page's path: one hashed lookup per depth that has restrictions (one query finds those depths).
-    """
-    restricted_paths = PageViewRestriction.objects.values("page__path")
-    depths = sorted(set(PageViewRestriction.objects.values_list("page__depth", flat=True)))
-    condition = Q(pk__in=[])
-    for depth in depths:
-        condition |= Q(In(Substr("path", 1, depth * Page.steplen), restricted_paths))
-    return condition
-
-
-def visible(pages: QuerySet, user) -> QuerySet:
-    """The live pages of `pages` that `user` may read: the same as `municipalities.visibility.visible_pages`, in
-    time that does not grow with the number of restricted pages."""
-    pages = pages.live()
-    return pages if is_network_reader(user) else pages.exclude(under_view_restriction())
-
-
 def visible_experiments(user) -> QuerySet[ExperimentPage]:
     """Live experiments `user` may read: every one for network readers, the public ones for everyone else."""
-    return visible(ExperimentPage.objects.all(), user)
+    return visible_pages(ExperimentPage.objects.all(), user)
 
 
 def municipality_info(path: str = "path") -> Subquery:

@@ -14,8 +14,9 @@ from experiments.api import (
     list_responses,
 )
 from experiments.models import Provision
-from experiments.selectors import visible, visible_experiments
+from experiments.selectors import visible_experiments
 from knowledge.models import ArticleKind, KnowledgeArticlePage
+from municipalities.visibility import visible_pages
 
 
 class ArticleMunicipalitySerializer(serializers.Serializer):
@@ -76,13 +77,14 @@ class KnowledgeArticleSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="En vidensartikel", responses=detail_responses(KnowledgeArticleSerializer)),
 )
 class KnowledgeArticleViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
     serializer_class = KnowledgeArticleSerializer
     pagination_class = Pagination
 
     def get_queryset(self):
         user = self.request.user
         articles = (
-            visible(KnowledgeArticlePage.objects.all(), user)
+            visible_pages(KnowledgeArticlePage.objects.all(), user)
             .select_related("author_municipality")
             .prefetch_related(
                 Prefetch("experiments", visible_experiments(user).only("pk")),

@@ -3,8 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from experiments.feeds import FEED_LENGTH, PageFeed
-from experiments.selectors import last_change, visible
+from experiments.selectors import last_change
 from knowledge.models import KnowledgeArticlePage
+from municipalities.visibility import visible_pages
 
 
 class KnowledgeArticleFeed(PageFeed):
@@ -17,7 +18,7 @@ class KnowledgeArticleFeed(PageFeed):
 
     def items(self):
         return (
-            visible(KnowledgeArticlePage.objects.all(), None)
+            visible_pages(KnowledgeArticlePage.objects.all(), None)
             .select_related("author_municipality")
             .annotate(changed_at=last_change())
             .order_by("-first_published_at", "-pk")[:FEED_LENGTH]

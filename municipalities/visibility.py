@@ -8,6 +8,9 @@ Accounts exist only for the network's staff and the ministry, so "logged in" is 
 """
 
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Substr
+from django.db.models.lookups import In
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 
@@ -21,13 +24,28 @@ def is_network_reader(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
 
 
+def under_view_restriction() -> Q:
+    """Pages with a view restriction on themselves or on an ancestor: the rule of Wagtail's `PageQuerySet.public()`.
+
+    `public()` builds one `path LIKE` condition per restriction, which at 2,000 network-only experiments takes
+    seconds per query. Here a page is restricted when the prefix of its path at the depth of some restricted page is
+    a restricted page's path: one hashed lookup per depth that has restrictions (one query finds those depths).
+    """
+    restricted_paths = PageViewRestriction.objects.values("page__path")
+    depths = sorted(set(PageViewRestriction.objects.values_list("page__depth", flat=True)))
+    condition = Q(pk__in=[])
+    for depth in depths:
+        condition |= Q(In(Substr("path", 1, depth * Page.steplen), restricted_paths))
+    return condition
+
+
 def visible_pages(queryset, user):
     """The live pages of `queryset` that `user` may read: all of them for network readers, public ones otherwise."""
     if not isinstance(queryset, models.QuerySet):
         # A preview hands over a ParentalManyToManyField's unsaved selection as modelcluster's FakeQuerySet.
         queryset = queryset.model.objects.filter(pk__in=[page.pk for page in queryset])
     queryset = queryset.live()
-    return queryset if is_network_reader(user) else queryset.public()
+    return queryset if is_network_reader(user) else queryset.exclude(under_view_restriction())
 
 
 def document_is_public(document) -> bool:

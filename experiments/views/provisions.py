@@ -4,8 +4,9 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import TemplateView
 
 from experiments.models import Decision, Law, Learning, Provision, Result
-from experiments.selectors import exemptions_of, provision_family, provisions_with_counts, visible
+from experiments.selectors import exemptions_of, provision_family, provisions_with_counts
 from knowledge.models import KnowledgeArticlePage
+from municipalities.visibility import visible_pages
 
 
 def _decision_columns():
@@ -49,7 +50,7 @@ class ProvisionDetailView(TemplateView):
         results = Result.objects.filter(experiment_id__in=experiment_ids).select_related("experiment")
         learnings = Learning.objects.filter(experiment_id__in=experiment_ids).select_related("experiment")
         articles = (
-            visible(KnowledgeArticlePage.objects.filter(provisions__in=[p.pk for p in family]), user)
+            visible_pages(KnowledgeArticlePage.objects.filter(provisions__in=[p.pk for p in family]), user)
             .distinct()
             .order_by("-first_published_at")
         )
