@@ -14,7 +14,8 @@ from municipalities.api import MunicipalityViewSet
 
 app_name = "api"
 
-router = SimpleRouter(trailing_slash=True)
+# Path converters let the schema say that ids are integers (each viewset sets `lookup_value_converter = "int"`).
+router = SimpleRouter(trailing_slash=True, use_regex_path=False)
 router.register("municipalities", MunicipalityViewSet, basename="municipality")
 router.register("experiments", ExperimentViewSet, basename="experiment")
 router.register("provisions", ProvisionViewSet, basename="provision")

@@ -350,6 +350,7 @@ def _filter_parameters():
     ),
 )
 class ExperimentViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
     pagination_class = Pagination
 
     def get_serializer_class(self):
@@ -421,6 +422,7 @@ class ProvisionSerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="En bestemmelse", responses=detail_responses(ProvisionSerializer)),
 )
 class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
     serializer_class = ProvisionSerializer
     pagination_class = Pagination
 

@@ -41,6 +41,7 @@ class MunicipalitySerializer(serializers.ModelSerializer):
     retrieve=extend_schema(summary="En kommune", responses=detail_responses(MunicipalitySerializer)),
 )
 class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_value_converter = "int"
     serializer_class = MunicipalitySerializer
     pagination_class = Pagination
 
