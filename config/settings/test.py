@@ -16,3 +16,6 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
     "NAME": "test_frikommune"
     + (f"_{os.environ['TEST_DATABASE_SUFFIX']}" if os.environ.get("TEST_DATABASE_SUFFIX") else "")
 }
+# Tests serve static files through the finders; there is no collectstatic output for WhiteNoise to look at.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -198,7 +198,7 @@ def test_partners_results_and_learnings_are_shown(client, complete_experiment):
     assert "godkendt" in text_of(partner_row) and "Jens Vestergaard" in text_of(partner_row)
 
     result_row = table_with_caption(soup, "resultater").find("tbody").find("tr")
-    assert text_of(result_row).startswith("Borgere i job eller uddannelse 12,00 19,50 borgere")
+    assert text_of(result_row).startswith("Borgere i job eller uddannelse 12 19,50 borgere")
 
     for heading, text in [
         ("Målgruppe", "Borgere med sager i flere fagcentre."),
