@@ -260,6 +260,10 @@ def rebuild(progress=None, chunk_size: int = 200) -> int:
             total += len(batch)
             add_facet_labels(labels)
         add_to_lexicon(dict(counts))
+    # Fresh statistics, so the planner knows how common each word is before the first search.
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
+        cursor.execute(f"ANALYZE {LexiconWord._meta.db_table}")
     return total
 
 
