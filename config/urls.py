@@ -25,6 +25,7 @@ urlpatterns = [
     path("paragraffer/", ProvisionListView.as_view(), name="provision_list"),
     path("paragraffer/<int:pk>/", ProvisionDetailView.as_view(), name="provision_detail"),
     path("soeg/", search_views.search_view, name="search"),
+    path("forsoeg/", search_views.experiment_list_view, name="experiment_list"),
     path("api/v1/search", SearchAPIView.as_view(), name="api_search"),
     path("api/v1/", include("config.api_urls")),
     path("feeds/", include("config.feed_urls")),

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from search.query import FACETS, FACETS_BY_PARAM, SORTS, SearchQuery
@@ -49,3 +49,9 @@ def search_view(request):
         "facet_params": [facet.param for facet in FACETS],
     }
     return render(request, "search/search.html", context)
+
+
+def experiment_list_view(request):
+    """`/forsoeg/`: every experiment the reader may see, filterable: the search page narrowed to experiments."""
+    params = [(key, value) for key, values in request.GET.lists() if key != "type" for value in values]
+    return redirect(_url([("type", "forsoeg"), *params]))

@@ -12,6 +12,7 @@ register = template.Library()
 # appear once their address is routed to something other than Wagtail's page tree.
 SECTIONS = (
     ("/kommuner/", _("Kommuner"), True),
+    ("/forsoeg/", _("Forsøg"), False),
     ("/paragraffer/", _("Paragraffer"), False),
     ("/viden/", _("Viden"), True),
     ("/fremdrift/", _("Fremdrift"), False),

@@ -69,3 +69,16 @@ def test_sql_queries_per_search_page_do_not_grow_with_hits(client, corpus, djang
         client.get("/soeg/", {"q": "plan"})
     assert len(many) <= len(few) + 2
     assert len(many) <= 12
+
+
+def test_the_experiment_list_is_the_search_narrowed_to_experiments(client, corpus):
+    response = client.get("/forsoeg/", {"kommune": "ballerup", "type": "viden"})
+    assert response.status_code == 302
+    assert response["Location"] == "/soeg/?type=forsoeg&kommune=ballerup"
+
+    everything = client.get("/forsoeg/", follow=True).content.decode()
+    assert corpus["familier"].title in everything and corpus["unge"].title in everything
+    assert not any(
+        page.title in everything for key, page in corpus.items() if page.specific_class.__name__ != "ExperimentPage"
+    )
+    assert corpus["unge"].title not in client.get("/forsoeg/?kommune=ballerup", follow=True).content.decode()
