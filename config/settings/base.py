@@ -87,6 +87,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_config(BASE_DIR)}
+# A publish, move or delete in the admin and the search index update it triggers commit together or not at all.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
