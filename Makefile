@@ -36,7 +36,8 @@ install: $(INSTALLED) $(ASSETS) $(MESSAGES)
 # The source strings are Danish: new ones are copied into the Danish catalogue as their own translation (msgen),
 # which a translator may then improve; plural forms follow Danish (n != 1).
 messages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages --locale da --add-location file --ignore .venv --ignore node_modules \
+	$(BIN)/python manage.py makemessages --locale da --add-location file --no-fuzzy-matching --ignore .venv \
+		--ignore node_modules \
 		--ignore $(VENDOR) --ignore var --ignore '*.egg-info'
 	msgen --no-wrap --output-file locale/da/LC_MESSAGES/django.po locale/da/LC_MESSAGES/django.po
 
