@@ -34,11 +34,12 @@ $(MESSAGES) &: $(INSTALLED) locale/da/LC_MESSAGES/django.po locale_wagtail/da/LC
 install: $(INSTALLED) $(ASSETS) $(MESSAGES)
 
 # The source strings are Danish: new ones are copied into the Danish catalogue as their own translation (msgen),
-# which a translator may then improve; plural forms follow Danish (n != 1).
+# which a translator may then improve; a guessed (fuzzy) translation is dropped first. Plural forms follow Danish.
 messages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages --locale da --add-location file --no-fuzzy-matching --ignore .venv \
-		--ignore node_modules \
+	$(BIN)/python manage.py makemessages --locale da --add-location file --ignore .venv \
+		--ignore node_modules --ignore tests \
 		--ignore $(VENDOR) --ignore var --ignore '*.egg-info'
+	msgattrib --no-wrap --clear-fuzzy --empty --output-file locale/da/LC_MESSAGES/django.po locale/da/LC_MESSAGES/django.po
 	msgen --no-wrap --output-file locale/da/LC_MESSAGES/django.po locale/da/LC_MESSAGES/django.po
 
 run: install
