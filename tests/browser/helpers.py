@@ -3,8 +3,6 @@
 import re
 from pathlib import Path
 
-from django.urls import Resolver404, resolve
-
 BASE_DIR = Path(__file__).resolve().parents[2]
 SCREENSHOTS = BASE_DIR / "var" / "screenshots"
 AXE_SCRIPT = BASE_DIR / "static_vendor" / "axe-core" / "axe.min.js"
@@ -32,11 +30,3 @@ def log_in_admin(page, username: str, password: str = PASSWORD) -> None:
     page.locator("#id_password").fill(password)
     page.locator("form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/admin/$"))
-
-
-def routed(path: str) -> bool:
-    """True when `path` is served by a view of its own rather than falling through to Wagtail's page tree."""
-    try:
-        return resolve(path).url_name != "wagtail_serve"
-    except Resolver404:
-        return False
