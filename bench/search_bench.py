@@ -322,7 +322,7 @@ def main():
     from municipalities.setup import setup_network
     from search.understanding import understand
 
-    old = setup_databases(verbosity=0, interactive=False, keepdb=True)
+    old = setup_databases(verbosity=0, interactive=False, keepdb=True, serialized_aliases=set())
     try:
         setup_network()
         generate(args.scale, random.Random(7))
