@@ -2,7 +2,7 @@
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 
 from experiments.references import ReferenceError, parse_reference
@@ -48,3 +48,59 @@ class ExemptionRequestPanel(InlinePanel):
         options = super().get_form_options()
         options["formsets"][self.relation_name]["form"] = ExemptionRequestForm
         return options
+
+
+def _live_forms(formset):
+    """The rows of an inline formset that will be kept: filled in and not marked for deletion."""
+    for form in formset.forms:
+        if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+            continue
+        yield form
+
+
+class ExperimentPageForm(WagtailAdminPageForm):
+    """Checks that span the rows of an experiment: the same provision sought twice in one round, the own
+    municipality or the same municipality twice as partner."""
+
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid and (self.formsets or {}):
+            self._check_exemption_requests()
+            self._check_partners()
+            valid = not any(form.errors for formset in self.formsets.values() for form in formset.forms)
+        return valid
+
+    def _check_exemption_requests(self):
+        formset = self.formsets.get("exemption_requests")
+        if formset is None:
+            return
+        seen = set()
+        for form in _live_forms(formset):
+            reference = getattr(form, "parsed_reference", None)
+            if reference is None:
+                continue
+            key = (reference, form.cleaned_data.get("application_round"))
+            if key in seen:
+                form.add_error(
+                    "reference", _("%(reference)s er allerede søgt i samme ansøgningsrunde.") % {"reference": reference}
+                )
+            seen.add(key)
+
+    def _check_partners(self):
+        from municipalities.models import MunicipalityPage
+
+        formset = self.formsets.get("partners")
+        if formset is None:
+            return
+        parent = getattr(self, "parent_page", None)
+        own = MunicipalityPage.objects.ancestor_of(parent, inclusive=True).first() if parent else None
+        seen = set()
+        for form in _live_forms(formset):
+            municipality = form.cleaned_data.get("municipality")
+            if municipality is None:
+                continue
+            if own is not None and municipality.pk == own.pk:
+                form.add_error("municipality", _("Forsøgets egen kommune kan ikke være partnerkommune."))
+            elif municipality.pk in seen:
+                form.add_error("municipality", _("%(name)s er allerede partnerkommune.") % {"name": municipality})
+            seen.add(municipality.pk)

@@ -16,7 +16,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from experiments.models.choices import EvidenceRating, ExperimentStatus
-from experiments.panels import ExemptionRequestPanel
+from experiments.panels import ExemptionRequestPanel, ExperimentPageForm
 from municipalities.visibility import VisibilityMixin
 
 
@@ -147,6 +147,8 @@ class ExperimentPage(VisibilityMixin, Page):
         index.FilterField("visibility"),
     ]
 
+    base_form_class = ExperimentPageForm
+
     class Meta:
         verbose_name = _("forsøg")
         verbose_name_plural = _("forsøg")
@@ -160,8 +162,21 @@ class ExperimentPage(VisibilityMixin, Page):
             errors["actual_end"] = _("Slutdatoen ligger før startdatoen.")
         if self.builds_on_id and self.builds_on_id == self.pk:
             errors["builds_on"] = _("Et forsøg kan ikke bygge på sig selv.")
+        elif self.builds_on_id and self.pk and self._builds_on_leads_back():
+            errors["builds_on"] = _("Det valgte forsøg bygger selv (direkte eller indirekte) på dette forsøg.")
         if errors:
             raise ValidationError(errors)
+
+    def _builds_on_leads_back(self) -> bool:
+        """True when following "bygger på" from the chosen experiment comes back to this one."""
+        seen = set()
+        current = self.builds_on_id
+        while current and current not in seen:
+            if current == self.pk:
+                return True
+            seen.add(current)
+            current = ExperimentPage.objects.filter(pk=current).values_list("builds_on_id", flat=True).first()
+        return False
 
     def save(self, *args, **kwargs):
         latest = self.latest_status_event
