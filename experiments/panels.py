@@ -64,7 +64,7 @@ class ExperimentPageForm(WagtailAdminPageForm):
 
     def is_valid(self):
         valid = super().is_valid()
-        if valid and (self.formsets or {}):
+        if valid and self.formsets:
             self._check_exemption_requests()
             self._check_partners()
             valid = not any(form.errors for formset in self.formsets.values() for form in formset.forms)
@@ -92,8 +92,7 @@ class ExperimentPageForm(WagtailAdminPageForm):
         formset = self.formsets.get("partners")
         if formset is None:
             return
-        parent = getattr(self, "parent_page", None)
-        own = MunicipalityPage.objects.ancestor_of(parent, inclusive=True).first() if parent else None
+        own = MunicipalityPage.objects.ancestor_of(self.parent_page, inclusive=True).first()
         seen = set()
         for form in _live_forms(formset):
             municipality = form.cleaned_data.get("municipality")
