@@ -12,7 +12,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from experiments.models.pages import NarrativeBlock
-from municipalities.visibility import VisibilityMixin, visible_pages
+from municipalities.visibility import LOGIN_ONLY, VisibilityMixin, visible_pages
 
 
 class ArticleKind(models.TextChoices):
@@ -29,6 +29,7 @@ class KnowledgeIndexPage(Page):
 
     parent_page_types = ["municipalities.HomePage"]
     subpage_types = ["knowledge.KnowledgeArticlePage"]
+    private_page_options = LOGIN_ONLY
     max_count = 1
 
     intro = models.TextField(_("introduktion"), blank=True)

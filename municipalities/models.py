@@ -8,7 +8,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from municipalities.visibility import visible_pages
+from municipalities.visibility import LOGIN_ONLY, visible_pages
 
 
 class Network(models.Model):
@@ -39,6 +39,7 @@ class Network(models.Model):
 class HomePage(Page):
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = ["municipalities.MunicipalityIndexPage", "knowledge.KnowledgeIndexPage"]
+    private_page_options = LOGIN_ONLY
     max_count = 1
 
     network = models.ForeignKey(Network, verbose_name=_("netværk"), null=True, blank=True, on_delete=models.SET_NULL)
@@ -69,6 +70,7 @@ class MunicipalityIndexPage(Page):
 
     parent_page_types = ["municipalities.HomePage"]
     subpage_types = ["municipalities.MunicipalityPage"]
+    private_page_options = LOGIN_ONLY
     max_count = 1
 
     intro = RichTextField(_("introduktion"), blank=True)
@@ -89,6 +91,7 @@ class MunicipalityPage(Page):
 
     parent_page_types = ["municipalities.MunicipalityIndexPage"]
     subpage_types = ["experiments.ExperimentPage"]
+    private_page_options = LOGIN_ONLY
 
     network = models.ForeignKey(
         Network,

@@ -5,6 +5,9 @@ required), so Wagtail itself refuses anonymous visitors on the page and its prev
 leaves such pages out of every listing an anonymous visitor sees. Wagtail's page restrictions do not reach
 documents, so `document_is_public` decides that from the pages that use a document (Wagtail's reference index).
 Accounts exist only for the network's staff and the ministry, so "logged in" is "network reader".
+
+The field is the only control: these page types offer no privacy settings in Wagtail's admin, and a restriction
+removed by other means (a direct request to Wagtail's privacy view) is put back while the field says network-only.
 """
 
 from django.db import models
@@ -18,6 +21,11 @@ from wagtail.models import Page, PageViewRestriction, ReferenceIndex
 class Visibility(models.TextChoices):
     PUBLIC = "public", _("Offentlig")
     NETWORK = "network", _("Kun netværket")
+
+
+# What Wagtail's privacy dialog offers on the other page types: login only, since logged in is network reader
+# (a password or a group would hide a page from readers that listings and search would still show it to).
+LOGIN_ONLY = ["login"]
 
 
 def is_network_reader(user) -> bool:
@@ -68,6 +76,9 @@ class VisibilityMixin(models.Model):
         help_text=_("Offentlige sider kan læses af alle; sider kun for netværket kræver login."),
     )
 
+    # Synlighed is the one control: Wagtail's privacy dialog says the page type has no privacy settings.
+    private_page_options = []
+
     class Meta:
         abstract = True
 
@@ -89,3 +100,19 @@ class VisibilityMixin(models.Model):
             PageViewRestriction.objects.create(page=self, restriction_type=PageViewRestriction.LOGIN)
         elif not self.is_network_only:
             restrictions.delete()
+
+
+def deleted_on_its_own(origin) -> bool:
+    """True when a post_delete signal's `origin` is the restriction itself, not a page deleted with its restrictions."""
+    return isinstance(origin, PageViewRestriction) or (
+        isinstance(origin, models.QuerySet) and origin.model is PageViewRestriction
+    )
+
+
+def restore_view_restriction(sender, instance, origin=None, **kwargs):
+    """A login restriction deleted on its own (not with its page) comes back while the page says network-only."""
+    if not deleted_on_its_own(origin):
+        return
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None and isinstance(page.specific, VisibilityMixin):
+        page.specific.sync_view_restriction()

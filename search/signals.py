@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from municipalities.visibility import deleted_on_its_own
 from search import indexing
 from search.registry import searchable_type_for
 
@@ -27,8 +28,11 @@ def on_deleted(sender, instance, **kwargs):
         indexing.remove_page(instance.pk)
 
 
-def on_restriction_changed(sender, instance, **kwargs):
+def on_restriction_changed(sender, instance, origin=None, **kwargs):
     # A view restriction on a page hides its whole subtree from anonymous visitors (Wagtail's privacy setting).
+    # Deleted together with its page, it needs nothing here: the page leaves the index by its own deletion.
+    if origin is not None and not deleted_on_its_own(origin):
+        return
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         indexing.index_subtree(page)

@@ -120,3 +120,56 @@ def test_a_document_on_both_a_public_and_a_network_only_page_stays_public(client
         article.save_revision().publish()
 
     assert client.get(document.url).status_code == 200
+
+
+def set_privacy(client, page, restriction_type, **fields):
+    return client.post(
+        reverse("wagtailadmin_pages:set_privacy", args=[page.pk]),
+        {"restriction_type": restriction_type, "password": "", "groups": [], **fields},
+    )
+
+
+@pytest.mark.parametrize("factory", [ExperimentPageFactory, KnowledgeArticlePageFactory], ids=["experiment", "article"])
+def test_the_privacy_dialog_offers_nothing_on_pages_with_a_visibility_field(factory, client, make_user):
+    page = factory(visibility=Visibility.NETWORK)
+    client.force_login(make_user("admin", is_superuser=True))
+
+    response = client.get(reverse("wagtailadmin_pages:set_privacy", args=[page.pk]))
+
+    assert response.status_code == 200
+    assert 'name="restriction_type"' not in response.json()["html"]
+
+
+def test_removing_the_restriction_behind_the_fields_back_does_not_make_a_network_page_public(client, make_user):
+    experiment = ExperimentPageFactory(visibility=Visibility.NETWORK)
+    client.force_login(make_user("admin", is_superuser=True))
+
+    response = set_privacy(client, experiment, PageViewRestriction.NONE)
+
+    assert response.status_code == 200
+    assert login_restrictions(experiment).count() == 1
+    client.logout()
+    assert client.get(experiment.url).status_code == 302
+
+
+def test_a_network_only_page_can_still_be_deleted(make_user):
+    experiment = ExperimentPageFactory(visibility=Visibility.NETWORK)
+    page_id = experiment.pk
+
+    experiment.delete()
+
+    assert not ExperimentPage.objects.filter(pk=page_id).exists()
+    assert not PageViewRestriction.objects.filter(page_id=page_id).exists()
+
+
+def test_other_page_types_offer_login_only(client, make_user):
+    from municipalities.models import MunicipalityPage
+
+    municipality = MunicipalityPage.objects.get(slug="helsingor")
+    client.force_login(make_user("admin", is_superuser=True))
+
+    set_privacy(client, municipality, PageViewRestriction.PASSWORD, password="hemmelig")
+    assert not PageViewRestriction.objects.filter(page=municipality).exists()
+
+    set_privacy(client, municipality, PageViewRestriction.LOGIN)
+    assert login_restrictions(municipality).count() == 1
