@@ -137,7 +137,9 @@ def test_the_privacy_dialog_offers_nothing_on_pages_with_a_visibility_field(fact
     response = client.get(reverse("wagtailadmin_pages:set_privacy", args=[page.pk]))
 
     assert response.status_code == 200
-    assert 'name="restriction_type"' not in response.json()["html"]
+    html = response.json()["html"]
+    assert 'name="restriction_type"' not in html
+    assert "»Synlighed«" in html
 
 
 def test_removing_the_restriction_behind_the_fields_back_does_not_make_a_network_page_public(client, make_user):
