@@ -47,3 +47,58 @@ def test_wagtail_admin_speaks_danish():
         assert translation.gettext("Save draft") == "Gem skitse"
         assert translation.gettext("Images") == "Billeder"
         assert translation.gettext("Documents") == "Dokumenter"
+
+
+# Wagtail's own Danish catalogue leaves these in English; locale_wagtail/ translates them.
+ADMIN_ENGLISH = [
+    "JavaScript is required to use Wagtail",
+    "created in",
+    "Anyone can edit this",
+    "Current page status",
+    "Filter by",
+    "Not visible to the public",
+    "Once live anyone can view",
+    "Visit the live page",
+    "Visible to all",
+    "Select all",
+    "Preview is out of date",
+    "Multi-word tags",
+    "search engine results",
+    "automatically generated menus",
+    "in ascending order",
+    "matching page",
+    "Add tags to the selected",
+    "haven't uploaded any",
+    "Receive notification when",
+]
+
+
+@pytest.mark.django_db
+def test_admin_pages_that_staff_use_are_in_danish(client, network, make_user, add_experiment):
+    from django.urls import reverse
+
+    from municipalities.models import MunicipalityPage
+
+    helsingor = MunicipalityPage.objects.get(slug="helsingor")
+    experiment = add_experiment("helsingor", "Én plan for familier")
+    client.force_login(make_user("redaktoer-helsingor", role="editors", municipality_slug="helsingor"))
+    pages = {
+        "oversigt": reverse("wagtailadmin_home"),
+        "sidetræ": reverse("wagtailadmin_explore", args=[helsingor.pk]),
+        "opret": reverse("wagtailadmin_pages:add", args=["experiments", "experimentpage", helsingor.pk]),
+        "rediger": reverse("wagtailadmin_pages:edit", args=[experiment.pk]),
+        "søg": reverse("wagtailadmin_pages:search") + "?q=plan",
+        "dokumenter": reverse("wagtaildocs:index"),
+        "konto": reverse("wagtailadmin_account"),
+    }
+    english = {}
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        html = response.content.decode().replace("&#x27;", "'")
+        english[name] = [phrase for phrase in ADMIN_ENGLISH if phrase in html]
+
+    assert english == {name: [] for name in pages}
+    html = client.get(pages["sidetræ"]).content.decode()
+    assert "Synlig for alle" in html
+    assert "Vælg alle" in html
