@@ -8,7 +8,11 @@ from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset
 
 from experiments.models import ExperimentPage
-from tests.conftest import municipality
+from municipalities.models import MunicipalityPage
+
+
+def municipality(slug):
+    return MunicipalityPage.objects.get(slug=slug)
 
 
 def add_url(parent):
