@@ -70,6 +70,10 @@ ADMIN_ENGLISH = [
     "Add tags to the selected",
     "haven't uploaded any",
     "Receive notification when",
+    "submitted for moderation yet",
+    "no differences between",
+    "view restriction",
+    "Drag and drop",
 ]
 
 
@@ -89,6 +93,9 @@ def test_admin_pages_that_staff_use_are_in_danish(client, network, make_user, ad
         "rediger": reverse("wagtailadmin_pages:edit", args=[experiment.pk]),
         "søg": reverse("wagtailadmin_pages:search") + "?q=plan",
         "dokumenter": reverse("wagtaildocs:index"),
+        "upload": reverse("wagtaildocs:add_multiple"),
+        "godkendelseshistorik": reverse("wagtailadmin_pages:workflow_history", args=[experiment.pk]),
+        "sidehistorik": reverse("wagtailadmin_pages:history", args=[experiment.pk]),
         "konto": reverse("wagtailadmin_account"),
     }
     english = {}
