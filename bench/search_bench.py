@@ -319,7 +319,7 @@ def main():
     from django.test.utils import teardown_databases
     from wagtail.models import Page
 
-    from municipalities.setup import setup_network
+    from network.setup import setup_network
     from search.understanding import understand
 
     old = setup_databases(verbosity=0, interactive=False, keepdb=True, serialized_aliases=set())

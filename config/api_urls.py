@@ -10,7 +10,7 @@ from rest_framework.routers import SimpleRouter
 
 from experiments.api import ExperimentViewSet, ProvisionViewSet
 from knowledge.api import KnowledgeArticleViewSet
-from municipalities.api import MunicipalityViewSet
+from network.api import MunicipalityViewSet
 
 app_name = "api"
 

@@ -10,7 +10,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from experiments import export_views
 from experiments.views.progress import ProgressView
-from experiments.views.provisions import ProvisionDetailView, ProvisionListView
+from experiments.views.provisions import ProvisionListView
+from network.views import ProvisionDetailView
 from search import views as search_views
 from search.api import SearchAPIView
 

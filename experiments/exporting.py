@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from wagtail.models import Page
 
+from core.visibility import Visibility, visible_pages
 from experiments.models import ExemptionRequest, ExperimentPage, Learning, Result
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility, visible_pages
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def format_exemption(request: ExemptionRequest) -> str:
 def experiments_for_export(user) -> list[ExperimentPage]:
     """Every live experiment `user` may read, with everything the columns show, ordered by municipality and title.
 
-    Network-only experiments are included only for network readers (see municipalities.visibility). The number of
+    Network-only experiments are included only for network readers (see core.visibility). The number of
     queries does not depend on the number of experiments: each relation is one prefetch, and the owner municipality
     is looked up by tree path among the municipalities fetched once.
     """

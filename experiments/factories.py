@@ -13,6 +13,7 @@ import wagtail_factories
 from factory.django import DjangoModelFactory
 from wagtail.rich_text import RichText
 
+from core.text import danish_slug
 from experiments.models import (
     ApplicationRound,
     Decision,
@@ -31,7 +32,7 @@ from experiments.models import (
     TargetGroup,
 )
 from experiments.references import KNOWN_LAWS, parse_reference
-from municipalities.factories import MunicipalityPageFactory, danish_slug
+from municipalities.factories import MunicipalityPageFactory
 
 EXPERIMENT_TITLES = (
     "Én samlet plan for familier med flere sager",

@@ -3,19 +3,15 @@
 Feed readers fetch anonymously, so every feed holds public records only, whoever asks.
 """
 
-from django.contrib.sites.shortcuts import get_current_site
-from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from core.feeds import FEED_LENGTH, PageFeed, last_change
 from experiments.models import Provision
-from experiments.selectors import last_change, provision_family, visible_experiments, with_municipality
+from experiments.selectors import provision_family, visible_experiments, with_municipality
 from municipalities.models import MunicipalityPage
-
-FEED_LENGTH = 50
 
 
 def public_experiments():
@@ -23,44 +19,6 @@ def public_experiments():
     return (
         with_municipality(visible_experiments(None)).annotate(changed_at=last_change()).order_by("-changed_at", "-pk")
     )
-
-
-def tag_uri(request, kind: str, pk: int) -> str:
-    """A stable Atom id (RFC 4151): page ids survive the renames and moves that change a URL."""
-    return f"tag:{get_current_site(request).domain},2016:{kind}/{pk}"
-
-
-class PageFeed(Feed):
-    """One Atom entry per page, dated by its publications."""
-
-    feed_type = Atom1Feed
-    author_name = _("Frikommunenetværket »Én plan«")
-    kind = "page"
-
-    def __call__(self, request, *args, **kwargs):
-        self.request = request
-        return super().__call__(request, *args, **kwargs)
-
-    def item_title(self, item):
-        return item.title
-
-    def item_description(self, item):
-        return item.summary
-
-    def item_link(self, item):
-        return item.url
-
-    def item_guid(self, item):
-        return tag_uri(self.request, self.kind, item.pk)
-
-    def item_guid_is_permalink(self, item):
-        return False
-
-    def item_pubdate(self, item):
-        return item.first_published_at or item.changed_at
-
-    def item_updateddate(self, item):
-        return item.changed_at
 
 
 class ExperimentFeed(PageFeed):

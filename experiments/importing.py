@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, ReferenceIndex, WorkflowState
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
+from core.visibility import Visibility
 from experiments.exporting import (
     COLUMN_BY_KEY,
     COLUMNS,
@@ -52,7 +53,6 @@ from experiments.models import (
 from experiments.models.choices import choice_by_label
 from experiments.references import LegalReference, ReferenceError, parse_reference
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 # Once an experiment has one of these statuses its Startdato and Slutdato are the actual dates, before it the
 # planned ones.

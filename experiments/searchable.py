@@ -3,14 +3,8 @@
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from core.blocks import stream_text_and_documents
 from search.registry import FacetValue, SearchableContent, register
-
-
-def stream_text_and_documents(stream) -> tuple[str, list]:
-    """The indexable text of a StreamField value and the documents its document blocks point to."""
-    texts = stream.stream_block.get_searchable_content(stream)
-    documents = [block.value for block in stream if block.block_type == "document" and block.value]
-    return "\n".join(str(text) for text in texts if text), documents
 
 
 def year_span(start, end, fallback=None) -> list[int]:

@@ -6,13 +6,13 @@ owner as one JSON subquery, so a list of experiments and their municipalities is
 """
 
 from django.db.models import Count, F, JSONField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, JSONObject, Left, Length
+from django.db.models.functions import JSONObject, Left, Length
 from wagtail.models import Page
 
+from core.visibility import visible_pages
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, Provision
 from experiments.references import LegalReference
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import visible_pages
 
 
 def municipality_path(path="path"):
@@ -116,8 +116,3 @@ def exemptions_of(provisions, user) -> QuerySet[ExemptionRequest]:
         .select_related("provision__law", "experiment")
         .order_by("provision__law__key", "provision__paragraph_number", "experiment__title")
     )
-
-
-def last_change(prefix: str = ""):
-    """When a page last changed in public: last published, else first published, else its latest revision."""
-    return Coalesce(f"{prefix}last_published_at", f"{prefix}first_published_at", f"{prefix}latest_revision_created_at")

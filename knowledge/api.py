@@ -5,18 +5,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from experiments.api import (
-    Pagination,
-    ProvisionRefSerializer,
-    VocabularySerializer,
-    absolute_page_url,
-    detail_responses,
-    list_responses,
-)
+from core.api import Pagination, absolute_page_url, detail_responses, list_responses
+from core.visibility import visible_pages
+from experiments.api import ProvisionRefSerializer, VocabularySerializer
 from experiments.models import Provision
 from experiments.selectors import visible_experiments
 from knowledge.models import ArticleKind, KnowledgeArticlePage
-from municipalities.visibility import visible_pages
 
 
 class ArticleMunicipalitySerializer(serializers.Serializer):

@@ -6,8 +6,8 @@ from factory.django import DjangoModelFactory
 from wagtail.models import Collection
 from wagtail.rich_text import RichText
 
+from core.text import danish_slug
 from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage, KnowledgeIndexPage
-from municipalities.factories import HomePageFactory, danish_slug
 
 ARTICLE_TITLES = (
     "Erfaringer med én samlet plan",
@@ -20,7 +20,7 @@ ARTICLE_TITLES = (
 
 
 class KnowledgeIndexPageFactory(wagtail_factories.PageFactory):
-    parent = factory.SubFactory(HomePageFactory)
+    parent = factory.SubFactory("network.factories.HomePageFactory")
     title = "Viden"
     slug = "viden"
     intro = "Læring, metodeguides, evalueringer, referater og juridiske notater fra netværkets forsøg."

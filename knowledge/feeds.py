@@ -2,10 +2,9 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from experiments.feeds import FEED_LENGTH, PageFeed
-from experiments.selectors import last_change
+from core.feeds import FEED_LENGTH, PageFeed, last_change
+from core.visibility import visible_pages
 from knowledge.models import KnowledgeArticlePage
-from municipalities.visibility import visible_pages
 
 
 class KnowledgeArticleFeed(PageFeed):

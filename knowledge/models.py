@@ -11,8 +11,8 @@ from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from experiments.models.pages import NarrativeBlock
-from municipalities.visibility import LOGIN_ONLY, VisibilityMixin, visible_pages
+from core.blocks import NarrativeBlock
+from core.visibility import LOGIN_ONLY, VisibilityMixin, visible_pages
 
 
 class ArticleKind(models.TextChoices):
@@ -27,7 +27,7 @@ class ArticleKind(models.TextChoices):
 class KnowledgeIndexPage(Page):
     """`/viden/`: the network's shared knowledge."""
 
-    parent_page_types = ["municipalities.HomePage"]
+    parent_page_types = ["network.HomePage"]
     subpage_types = ["knowledge.KnowledgeArticlePage"]
     private_page_options = LOGIN_ONLY
     max_count = 1

@@ -3,7 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from experiments.searchable import stream_text_and_documents
+from core.blocks import stream_text_and_documents
 from search.registry import FacetValue, SearchableContent, register
 
 

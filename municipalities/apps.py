@@ -5,13 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class MunicipalitiesConfig(AppConfig):
     name = "municipalities"
     verbose_name = _("Kommuner")
-
-    def ready(self):
-        from django.db.models.signals import post_delete
-        from wagtail.models import PageViewRestriction
-
-        from municipalities.visibility import restore_view_restriction
-
-        post_delete.connect(
-            restore_view_restriction, sender=PageViewRestriction, dispatch_uid="municipalities_restore_restriction"
-        )

@@ -1,4 +1,4 @@
-"""Factories for the network and its page tree.
+"""Factories for the network and the municipalities' part of the page tree (the home page's is network.factories).
 
 The singleton pages (home, `/kommuner/`) are looked up by parent and slug before they are created, so a factory
 called in a database where `setup_network` has run reuses the real tree, and one called in an empty database builds
@@ -7,26 +7,21 @@ it. Every page a factory makes is live and placed where its `parent_page_types` 
 
 import factory
 import wagtail_factories
-from django.utils.text import slugify
 from factory.django import DjangoModelFactory
 from wagtail.models import Page
 
-from municipalities.models import HomePage, MunicipalityIndexPage, MunicipalityPage, Network
+from core.text import danish_slug
+from municipalities.models import MunicipalityIndexPage, MunicipalityPage, Network
 from municipalities.network import NETWORK
-
-
-def danish_slug(text: str) -> str:
-    """An ASCII slug for a Danish name, with æ, ø and å spelt out (Brøndby Strand → broendby-strand)."""
-    folded = text.lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
-    return slugify(folded)
 
 
 def _network_above(page) -> Network | None:
     """The network of the home page above `page`, if `page` is saved in a tree that has one."""
     if page is None or page.pk is None:
         return None
-    home = HomePage.objects.ancestor_of(page, inclusive=True).first()
-    return home.network if home else None
+    # The home page is the page at depth 2 (the network app's HomePage, which sits above this app).
+    home = Page.objects.ancestor_of(page, inclusive=True).filter(depth=2).specific().first()
+    return getattr(home, "network", None)
 
 
 class NetworkFactory(DjangoModelFactory):
@@ -46,20 +41,8 @@ class NetworkFactory(DjangoModelFactory):
         django_get_or_create = ("name",)
 
 
-class HomePageFactory(wagtail_factories.PageFactory):
-    parent = factory.LazyFunction(Page.get_first_root_node)
-    title = "Én plan"
-    slug = "home"
-    network = factory.SubFactory(NetworkFactory)
-    intro = "<p>Forsøg, paragraffritagelser og læring fra frikommunenetværket.</p>"
-
-    class Meta:
-        model = HomePage
-        django_get_or_create = ("parent", "slug")
-
-
 class MunicipalityIndexPageFactory(wagtail_factories.PageFactory):
-    parent = factory.SubFactory(HomePageFactory)
+    parent = factory.SubFactory("network.factories.HomePageFactory")
     title = "Kommuner"
     slug = "kommuner"
     intro = "<p>Netværkets kommuner og deres forsøg.</p>"

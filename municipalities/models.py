@@ -1,5 +1,6 @@
-"""The network, its home page and the municipality pages that own each municipality's subtree."""
+"""The network and the municipality pages that own each municipality's subtree."""
 
+from django.apps import apps
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -8,7 +9,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
-from municipalities.visibility import LOGIN_ONLY, visible_pages
+from core.visibility import LOGIN_ONLY, visible_pages
 
 
 class Network(models.Model):
@@ -36,39 +37,10 @@ class Network(models.Model):
         return self.short_name or self.name
 
 
-class HomePage(Page):
-    parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["municipalities.MunicipalityIndexPage", "knowledge.KnowledgeIndexPage"]
-    private_page_options = LOGIN_ONLY
-    max_count = 1
-
-    network = models.ForeignKey(Network, verbose_name=_("netværk"), null=True, blank=True, on_delete=models.SET_NULL)
-    intro = RichTextField(_("introduktion"), blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("network"), FieldPanel("intro")]
-
-    class Meta:
-        verbose_name = _("forside")
-
-    def get_context(self, request, *args, **kwargs):
-        from experiments.models import ExperimentPage
-        from knowledge.models import KnowledgeArticlePage
-
-        context = super().get_context(request, *args, **kwargs)
-        experiments = visible_pages(ExperimentPage.objects.descendant_of(self), request.user)
-        context["municipalities"] = MunicipalityPage.objects.live().descendant_of(self).order_by("title")
-        context["latest_experiments"] = experiments.order_by("-last_published_at")[:6]
-        context["latest_articles"] = visible_pages(
-            KnowledgeArticlePage.objects.descendant_of(self), request.user
-        ).order_by("-first_published_at")[:6]
-        context["experiment_count"] = experiments.count()
-        return context
-
-
 class MunicipalityIndexPage(Page):
     """`/kommuner/`: the network's municipalities."""
 
-    parent_page_types = ["municipalities.HomePage"]
+    parent_page_types = ["network.HomePage"]
     subpage_types = ["municipalities.MunicipalityPage"]
     private_page_options = LOGIN_ONLY
     max_count = 1
@@ -138,9 +110,9 @@ class MunicipalityPage(Page):
         return self.title
 
     def experiments_for(self, user):
-        from experiments.models import ExperimentPage
-
-        return visible_pages(ExperimentPage.objects.child_of(self), user).specific().order_by("title")
+        # The experiments app sits above this one: its page type is looked up by name, not imported.
+        experiment_page = apps.get_model("experiments", "ExperimentPage")
+        return visible_pages(experiment_page.objects.child_of(self), user).specific().order_by("title")
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

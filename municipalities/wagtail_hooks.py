@@ -4,7 +4,7 @@ from django.contrib.auth.views import redirect_to_login
 from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 
-from municipalities.visibility import document_is_public, is_network_reader
+from core.visibility import document_is_public, is_network_reader
 
 
 @hooks.register("before_move_page")

@@ -80,7 +80,7 @@ def main() -> None:
     try:
         from experiments.importing import experiment_import, read_rows
         from experiments.models import ExperimentPage
-        from municipalities.setup import setup_network
+        from network.setup import setup_network
 
         setup_network()
         data = generate_csv(args.count)

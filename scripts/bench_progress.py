@@ -221,7 +221,7 @@ def main() -> None:
     databases = setup_databases(verbosity=0, interactive=False)
     try:
         from experiments.models import ExperimentPage
-        from municipalities.setup import setup_network
+        from network.setup import setup_network
 
         setup_network()
         started = time.perf_counter()

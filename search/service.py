@@ -76,7 +76,7 @@ def active_filter_labels(result: SearchResult) -> dict[tuple[str, str], str]:
 
 
 def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
-    from municipalities.visibility import is_network_reader
+    from core.visibility import is_network_reader
 
     engine = engine or get_engine()
     reader = is_network_reader(user)

@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from municipalities.visibility import deleted_on_its_own
+from core.visibility import deleted_on_its_own
 from search import indexing
 from search.registry import searchable_type_for
 

@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 
 from municipalities.models import MunicipalityPage
 from municipalities.permissions import coordinators_group_name, editors_group_name, staff_group_name
-from municipalities.setup import setup_network
+from network.setup import setup_network
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from wagtail.models import Page, get_page_models
 import experiments.factories
 import knowledge.factories
 import municipalities.factories
+import network.factories
 from experiments.factories import (
     ExemptionRequestFactory,
     ExperimentPageFactory,
@@ -18,11 +19,13 @@ from experiments.factories import (
 from experiments.models import ExperimentPage, ExperimentStatus, Provision
 from knowledge.factories import KnowledgeArticlePageFactory, KnowledgeIndexPageFactory
 from knowledge.models import KnowledgeIndexPage
-from municipalities.factories import HomePageFactory, MunicipalityIndexPageFactory, MunicipalityPageFactory
-from municipalities.models import HomePage, MunicipalityIndexPage, MunicipalityPage
+from municipalities.factories import MunicipalityIndexPageFactory, MunicipalityPageFactory
+from municipalities.models import MunicipalityIndexPage, MunicipalityPage
+from network.factories import HomePageFactory
+from network.models import HomePage
 
-OUR_APPS = {"municipalities", "experiments", "knowledge"}
-FACTORY_MODULES = (municipalities.factories, experiments.factories, knowledge.factories)
+OUR_APPS = {"network", "municipalities", "experiments", "knowledge"}
+FACTORY_MODULES = (network.factories, municipalities.factories, experiments.factories, knowledge.factories)
 
 
 def page_factories() -> dict[type[Page], type[wagtail_factories.PageFactory]]:

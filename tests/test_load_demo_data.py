@@ -11,13 +11,13 @@ from taggit.models import Tag
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageLogEntry, Revision
 
-from experiments.demo import DEMO_EXPERIMENTS, DOCUMENTED_EXPERIMENTS
+from core.visibility import Visibility
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, ExperimentStatus, StatusEvent
-from knowledge.demo import ARTICLES
 from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage
 from municipalities.models import MunicipalityPage
 from municipalities.network import MUNICIPALITIES
-from municipalities.visibility import Visibility
+from network.demo.experiments import DEMO_EXPERIMENTS, DOCUMENTED_EXPERIMENTS
+from network.demo.knowledge import ARTICLES
 
 PASSWORD = "demo-password-for-tests"
 

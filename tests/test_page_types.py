@@ -11,6 +11,7 @@ from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, querydict_from_html, rich_text, streamfield
 
+from core.visibility import Visibility
 from experiments.factories import (
     EvaluationFactory,
     ExemptionRequestFactory,
@@ -33,8 +34,8 @@ from experiments.models import (
 )
 from knowledge.factories import ArticleDocumentFactory, DocumentFactory, KnowledgeArticlePageFactory
 from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
-from municipalities.models import HomePage, MunicipalityIndexPage, MunicipalityPage
-from municipalities.visibility import Visibility
+from municipalities.models import MunicipalityIndexPage, MunicipalityPage
+from network.models import HomePage
 
 
 def block_form_value(block, value):

@@ -485,7 +485,7 @@ def test_setup_network_takes_back_the_old_right_to_change_every_article():
     from django.contrib.auth.models import Group, Permission
     from wagtail.models import GroupPagePermission
 
-    from municipalities.setup import setup_network
+    from network.setup import setup_network
 
     editors = Group.objects.get(name="Helsingør: redaktører")
     index = KnowledgeIndexPage.objects.get()

@@ -3,7 +3,7 @@ from wagtail.models import GroupPagePermission, Page, Site, WorkflowPage
 
 from experiments.models import Law, Provision, ServiceArea, TargetGroup
 from municipalities.models import MunicipalityPage
-from municipalities.setup import setup_network
+from network.setup import setup_network
 
 
 def test_setup_network_creates_the_nine_municipalities_under_kommuner(db):

@@ -8,31 +8,19 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
-from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from core.blocks import NarrativeBlock
+from core.visibility import VisibilityMixin
 from experiments.models.choices import EvidenceRating, ExperimentStatus
 from experiments.panels import ExemptionRequestPanel, ExperimentPageForm
-from municipalities.visibility import VisibilityMixin
 
 
 class ExperimentTag(TaggedItemBase):
     content_object = ParentalKey("experiments.ExperimentPage", related_name="tagged_items", on_delete=models.CASCADE)
-
-
-class NarrativeBlock(blocks.StreamBlock):
-    heading = blocks.CharBlock(label=_("Overskrift"), form_classname="title")
-    paragraph = blocks.RichTextBlock(
-        label=_("Afsnit"), features=["bold", "italic", "ol", "ul", "link", "document-link"]
-    )
-    document = DocumentChooserBlock(label=_("Dokument"))
-
-    class Meta:
-        label = _("Indhold")
 
 
 class ExperimentPage(VisibilityMixin, Page):

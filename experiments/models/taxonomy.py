@@ -1,10 +1,11 @@
 """Target groups and service areas: small editable vocabularies that experiments and articles are filtered by."""
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+from core.text import danish_slug
 
 
 class Vocabulary(index.Indexed, models.Model):
@@ -24,7 +25,7 @@ class Vocabulary(index.Indexed, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name.replace("æ", "ae").replace("ø", "oe").replace("å", "aa"))
+            self.slug = danish_slug(self.name)
         super().save(*args, **kwargs)
 
 

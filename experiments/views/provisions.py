@@ -5,8 +5,6 @@ from django.views.generic import TemplateView
 
 from experiments.models import Decision, Law, Learning, Provision, Result
 from experiments.selectors import exemptions_of, provision_family, provisions_with_counts
-from knowledge.models import KnowledgeArticlePage
-from municipalities.visibility import visible_pages
 
 
 def _decision_columns():
@@ -49,11 +47,6 @@ class ProvisionDetailView(TemplateView):
         experiment_ids = {exemption.experiment_id for exemption in exemptions}
         results = Result.objects.filter(experiment_id__in=experiment_ids).select_related("experiment")
         learnings = Learning.objects.filter(experiment_id__in=experiment_ids).select_related("experiment")
-        articles = (
-            visible_pages(KnowledgeArticlePage.objects.filter(provisions__in=[p.pk for p in family]), user)
-            .distinct()
-            .order_by("-first_published_at")
-        )
         municipalities = {exemption.municipality_info["id"] for exemption in exemptions}
         context.update(
             provision=provision,
@@ -66,6 +59,5 @@ class ProvisionDetailView(TemplateView):
             ],
             results=results.order_by("experiment__title", "sort_order"),
             learnings=learnings.order_by("experiment__title", "sort_order"),
-            articles=articles,
         )
         return context

@@ -94,7 +94,7 @@ def build_registry(add_experiment, url: str) -> Registry:
 @pytest.fixture
 def api(live_server, transactional_db, add_experiment):
     """The registry above, committed, behind a live server; emptied again after the test."""
-    from municipalities.setup import setup_network
+    from network.setup import setup_network
 
     restore_wagtail_base()
     setup_network()

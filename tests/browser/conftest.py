@@ -143,7 +143,7 @@ def build_site(url: str) -> Site:
         editors_group_name,
         staff_group_name,
     )
-    from municipalities.setup import setup_network
+    from network.setup import setup_network
 
     _restore_wagtail_base()
     setup_network()

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from wagtail.models import Revision
 
+from core.visibility import Visibility
 from experiments.exporting import COLUMNS, experiments_for_export, write_csv, write_xlsx
 from experiments.factories import (
     ExemptionRequestFactory,
@@ -22,7 +23,6 @@ from experiments.factories import (
 from experiments.importing import experiment_import, read_rows
 from experiments.models import Decision, ExperimentStatus, Provision, ServiceArea, StatusEvent, TargetGroup
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 HEADINGS = [column.heading for column in COLUMNS]
 

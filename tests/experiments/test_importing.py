@@ -8,9 +8,9 @@ import pytest
 from openpyxl import Workbook
 from wagtail.models import Revision, WorkflowState
 
+from core.visibility import Visibility
 from experiments.importing import ImportRejected, experiment_import, parse_learnings, parse_result, read_rows
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, Provision, StatusEvent
-from municipalities.visibility import Visibility
 
 HEADINGS = [
     "Id",

@@ -299,10 +299,10 @@ def test_query_count_does_not_grow_with_the_number_of_experiments(
 def test_visible_experiments_follow_wagtails_rule_for_restrictions_on_pages_and_ancestors(add_experiment):
     from wagtail.models import PageViewRestriction
 
+    from core.visibility import visible_pages
     from experiments.models import ExperimentPage
     from experiments.selectors import visible_experiments
     from municipalities.models import MunicipalityPage
-    from municipalities.visibility import visible_pages
 
     add_experiment("helsingor", "Offentligt", statuses=[("idea", LONG_AGO)])
     add_experiment("helsingor", "Netværk", visibility="network")
@@ -322,9 +322,9 @@ def test_visible_experiments_follow_wagtails_rule_for_restrictions_on_pages_and_
 
 
 def test_network_readers_see_every_live_experiment(add_experiment, make_user):
+    from core.visibility import visible_pages
     from experiments.models import ExperimentPage
     from experiments.selectors import visible_experiments
-    from municipalities.visibility import visible_pages
 
     add_experiment("helsingor", "Offentligt")
     add_experiment("helsingor", "Netværk", visibility="network")

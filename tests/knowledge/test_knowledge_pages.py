@@ -4,12 +4,12 @@ import pytest
 from bs4 import BeautifulSoup
 from wagtail.rich_text import RichText
 
+from core.visibility import Visibility
 from experiments.factories import ExperimentPageFactory, TargetGroupFactory
 from experiments.models import Provision
 from knowledge.factories import ArticleDocumentFactory, DocumentFactory, KnowledgeArticlePageFactory
 from knowledge.models import ArticleKind
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
+from core.visibility import Visibility
 from experiments.factories import ExperimentPageFactory
 from experiments.models import ExperimentStatus, StatusEvent
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 pytestmark = pytest.mark.django_db
 

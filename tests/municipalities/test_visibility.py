@@ -6,10 +6,10 @@ from django.urls import reverse
 from wagtail.models import PageViewRestriction
 from wagtail.test.utils.form_data import querydict_from_html
 
+from core.visibility import Visibility, visible_pages
 from experiments.factories import ExperimentPageFactory
 from experiments.models import ExperimentPage
 from knowledge.factories import KnowledgeArticlePageFactory
-from municipalities.visibility import Visibility, visible_pages
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,11 @@ import datetime
 import pytest
 from wagtail.rich_text import RichText
 
+from core.visibility import Visibility
 from experiments.factories import ExemptionRequestFactory, ExperimentPageFactory, LearningFactory
 from experiments.models import ExperimentStatus, ServiceArea, StatusEvent, TargetGroup
 from knowledge.factories import KnowledgeArticlePageFactory
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 
 def publish(page):

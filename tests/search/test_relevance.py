@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_relevance_set_over_the_demo_data(make_user, capsys):
-    pytest.importorskip("experiments.demo", reason="the demo data (experiments/demo.py) is not installed")
+    pytest.importorskip("network.demo.experiments", reason="the demo data (experiments/demo.py) is not installed")
     call_command("load_demo_data")
     reader = make_user("relevans", role="ministry")
     mrr, recall, outcomes = evaluate(user=reader)

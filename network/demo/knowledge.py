@@ -12,12 +12,12 @@ from django.utils.html import escape
 from wagtail.documents import get_document_model
 from wagtail.rich_text import RichText
 
-from experiments.demo import publish_new_page
+from core.publishing import publish_new_page
+from core.visibility import Visibility
 from experiments.models import ExperimentPage, Provision, TargetGroup
 from experiments.references import parse_reference
 from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage, KnowledgeIndexPage
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 DOCUMENTED_EXPERIMENTS = (
     ("ballerup", "en-plan-familier"),

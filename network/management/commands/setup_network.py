@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from municipalities.setup import setup_network
+from network.setup import setup_network
 
 
 class Command(BaseCommand):

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape
-from wagtail.models import Page
 from wagtail.rich_text import RichText
 
+from core.publishing import publish_new_page
+from core.visibility import Visibility
 from experiments.models import (
     Decision,
     Evaluation,
@@ -34,7 +35,6 @@ from experiments.models import (
 )
 from experiments.references import parse_reference
 from municipalities.models import MunicipalityPage
-from municipalities.visibility import Visibility
 
 date = datetime.date
 S = ExperimentStatus
@@ -1322,15 +1322,6 @@ DEMO_EXPERIMENTS = (
 )
 
 EXPERIMENTS = DOCUMENTED_EXPERIMENTS + DEMO_EXPERIMENTS
-
-
-def publish_new_page(parent: Page, page: Page, *, user) -> Page:
-    """Add `page` under `parent` as the admin does: created, one revision, published, each in the audit log."""
-    page.owner = user
-    parent.add_child(instance=page)
-    page.save_revision(user=user, log_action=True).publish(user=user)
-    page.refresh_from_db()
-    return page
 
 
 def _build(spec: DemoExperiment) -> ExperimentPage:

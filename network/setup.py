@@ -3,9 +3,12 @@
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from municipalities.models import HomePage, MunicipalityIndexPage, MunicipalityPage, Network
+from experiments.catalogue import install_catalogue
+from knowledge.models import KnowledgeIndexPage
+from municipalities.models import MunicipalityIndexPage, MunicipalityPage, Network
 from municipalities.network import MUNICIPALITIES, NETWORK
 from municipalities.permissions import setup_network_permissions
+from network.models import HomePage
 
 
 def _child(parent: Page, model, slug: str, **fields):
@@ -41,9 +44,6 @@ def _home_page(network: Network) -> HomePage:
 @transaction.atomic
 def setup_network() -> HomePage:
     """Create what a deployment needs and nothing more; running it again changes nothing."""
-    from experiments.catalogue import install_catalogue
-    from knowledge.models import KnowledgeIndexPage
-
     network, _created = Network.objects.get_or_create(name=NETWORK["name"], defaults=NETWORK)
     home = _home_page(network)
     index = _child(home, MunicipalityIndexPage, "kommuner", title="Kommuner")

@@ -6,11 +6,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from experiments.demo import load_demo_experiments
 from experiments.models import ExperimentPage
-from knowledge.demo import load_demo_articles
-from municipalities.demo_users import create_demo_users, missing_demo_usernames
-from municipalities.setup import setup_network
+from network.demo.experiments import load_demo_experiments
+from network.demo.knowledge import load_demo_articles
+from network.demo_users import create_demo_users, missing_demo_usernames
+from network.setup import setup_network
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.db.models import Count
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 
-from experiments.api import Pagination, absolute_page_url, detail_responses, list_responses
+from core.api import Pagination, absolute_page_url, detail_responses, list_responses
 from experiments.selectors import municipality_path, visible_experiments
 from municipalities.models import MunicipalityPage
 

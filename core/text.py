@@ -1,0 +1,39 @@
+"""Danish text as people type it: one way to fold case and accents, one way to spell æ, ø and å in ASCII."""
+
+import re
+import unicodedata
+
+_DANISH_LETTERS = set("æøåÆØÅ")
+_ACCENTED = re.compile(r"[^\x00-\x7fæøå]")
+_TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def _fold_char(ch: str) -> str:
+    if ch in _DANISH_LETTERS:
+        return ch
+    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip accents (idé → ide) but keep æ, ø and å, which are letters of their own in Danish."""
+    lowered = str(text).lower()
+    if not _ACCENTED.search(lowered):
+        return lowered  # the common case: plain Danish text, nothing to fold
+    return unicodedata.normalize("NFC", _ACCENTED.sub(lambda m: _fold_char(m.group()), lowered))
+
+
+def transliterate(text: str) -> str:
+    """æ, ø and å spelt as keyboards without them do: ae, oe and aa."""
+    return text.translate(_TRANSLITERATION)
+
+
+def ascii_fold(text: str) -> str:
+    """`fold`, then æ/ø/å as ae/oe/aa and whitespace collapsed: "Målgrupper" and " maalgrupper" compare equal."""
+    return " ".join(transliterate(fold(text)).split())
+
+
+def danish_slug(text: str) -> str:
+    """An ASCII slug for a Danish name, with æ, ø and å spelt out (Brøndby Strand → broendby-strand)."""
+    from django.utils.text import slugify
+
+    return slugify(transliterate(str(text).lower()))
