@@ -9,12 +9,7 @@ it did not understand; `find_references` scans free text and never raises.
 import re
 from dataclasses import dataclass, replace
 
-_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
-
-
-def _fold(text: str) -> str:
-    """Lower-case, collapse whitespace and spell æ/ø/å as ae/oe/aa, as keyboards without them do."""
-    return " ".join(text.lower().split()).translate(_FOLD)
+from core.text import ascii_fold, transliterate
 
 
 @dataclass(frozen=True)
@@ -28,7 +23,7 @@ class LawInfo:
 def _law(key: str, abbreviation: str, name: str, *aliases: str) -> LawInfo:
     # The key is an alias too, so that keys written by the exporter read back in.
     forms = [key.lower(), abbreviation.lower(), name.lower(), *aliases]
-    forms += [form.translate(_FOLD) for form in forms]
+    forms += [transliterate(form) for form in forms]
     return LawInfo(key, abbreviation, name, tuple(dict.fromkeys(forms)))
 
 
@@ -64,13 +59,13 @@ KNOWN_LAWS = (
     _law("FKL", "frikommuneloven", "Lov om frikommunenetværk", "frikommunelov"),
 )
 
-_BY_ALIAS = {_fold(alias): law for law in KNOWN_LAWS for alias in law.aliases}
+_BY_ALIAS = {ascii_fold(alias): law for law in KNOWN_LAWS for alias in law.aliases}
 _BY_KEY = {law.key: law for law in KNOWN_LAWS}
 
 
 def find_law(text: str) -> LawInfo | None:
     """Return the law `text` names (any alias, any case and spacing, æ/ø/å or ae/oe/aa), or None."""
-    return _BY_ALIAS.get(_fold(text))
+    return _BY_ALIAS.get(ascii_fold(text))
 
 
 @dataclass(frozen=True, order=True)
