@@ -6,9 +6,7 @@ not exist. Drafts are never shown: a live page's row holds its published version
 out. Every list page is a constant number of queries (related rows are prefetched per page, not per record).
 """
 
-import datetime
-
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,20 +19,16 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from core.api import Pagination, absolute_page_url, detail_responses, list_responses
+from experiments.filters import PARAMETERS, ExperimentFilter, FilterError
 from experiments.models import (
     Decision,
     ExemptionRequest,
     ExperimentPage,
-    ExperimentStatus,
     Law,
     Provision,
-    ServiceArea,
-    TargetGroup,
 )
-from experiments.models.choices import choice_by_label
-from experiments.references import ReferenceError, find_law, parse_reference
-from experiments.selectors import provisions_matching, provisions_with_counts, visible_experiments, with_municipality
-from municipalities.models import MunicipalityPage
+from experiments.references import find_law
+from experiments.selectors import provisions_with_counts, visible_experiments, with_municipality
 
 
 class MunicipalityRefSerializer(serializers.Serializer):
@@ -204,113 +198,22 @@ class ExperimentDetailSerializer(ExperimentListSerializer):
         return StatusEventSerializer(page.timeline(), many=True).data
 
 
-def _values(request, name: str) -> list[str]:
-    """Every non-empty value of a repeated or comma-separated query parameter."""
-    values = []
-    for raw in request.query_params.getlist(name):
-        values.extend(part.strip() for part in raw.split(",") if part.strip())
-    return values
-
-
 def _unknown(name: str, values) -> ValidationError:
     return ValidationError({name: [_("Ukendt værdi: %(values)s") % {"values": ", ".join(sorted(values))}]})
 
 
 def filter_experiments(experiments, request):
-    """Apply the search facets' filters; within one facet values are alternatives, across facets all must hold."""
-    params = {name: _values(request, name) for name in FILTERS}
-    conditions = []
-    if slugs := params["kommune"]:
-        found = list(MunicipalityPage.objects.filter(Q(slug__in=slugs) | Q(municipality_code__in=slugs)))
-        known = {m.slug for m in found} | {m.municipality_code for m in found}
-        if unknown := set(slugs) - known:
-            raise _unknown("kommune", unknown)
-        any_of = Q()
-        for municipality in found:
-            any_of |= Q(path__startswith=municipality.path)
-        conditions.append(any_of)
-    if statuses := params["status"]:
-        chosen = {value: choice_by_label(ExperimentStatus, value) for value in statuses}
-        if unknown := {value for value, status in chosen.items() if status is None}:
-            raise _unknown("status", unknown)
-        conditions.append(Q(status__in=set(chosen.values())))
-    for name, model, relation in (
-        ("maalgruppe", TargetGroup, "target_groups"),
-        ("fagomraade", ServiceArea, "service_areas"),
-    ):
-        if slugs := params[name]:
-            found = dict(model.objects.filter(slug__in=slugs).values_list("slug", "pk"))
-            if unknown := set(slugs) - set(found):
-                raise _unknown(name, unknown)
-            chosen = ExperimentPage.objects.filter(**{f"{relation}__in": found.values()})
-            conditions.append(Q(pk__in=chosen.values("pk")))
-    if names := params["lov"]:
-        laws = {name: find_law(name) for name in names}
-        if unknown := {name for name, law in laws.items() if law is None}:
-            raise _unknown("lov", unknown)
-        keys = {law.key for law in laws.values()}
-        ids = ExemptionRequest.objects.filter(provision__law__key__in=keys).values("experiment_id")
-        conditions.append(Q(pk__in=ids))
-    if references := params["paragraf"]:
-        provisions = Q()
-        for text in references:
-            if text.isdigit():
-                provisions |= Q(pk=int(text))
-                continue
-            try:
-                reference = parse_reference(text)
-            except ReferenceError as error:
-                raise ValidationError({"paragraf": [str(error)]}) from error
-            provisions |= Q(pk__in=provisions_matching(reference).values("pk"))
-        ids = ExemptionRequest.objects.filter(provision__in=Provision.objects.filter(provisions)).values(
-            "experiment_id"
-        )
-        conditions.append(Q(pk__in=ids))
-    if years := params["aar"]:
-        any_year = Q()
-        for text in years:
-            if not (text.isdigit() and 1990 <= int(text) <= 2100):
-                raise ValidationError({"aar": [_("Skriv et årstal mellem 1990 og 2100, fx 2018.")]})
-            year = int(text)
-            started = Q(actual_start__lte=datetime.date(year, 12, 31)) | Q(
-                actual_start__isnull=True, planned_start__lte=datetime.date(year, 12, 31)
-            )
-            not_ended = (
-                Q(actual_end__gte=datetime.date(year, 1, 1))
-                | Q(actual_end__isnull=True, planned_end__gte=datetime.date(year, 1, 1))
-                | Q(actual_end__isnull=True, planned_end__isnull=True)
-            )
-            any_year |= started & not_ended
-        conditions.append(any_year)
-    if tags := params["tag"]:
-        any_tag = Q()
-        for tag in tags:
-            any_tag |= Q(tags__slug=tag) | Q(tags__name__iexact=tag)
-        conditions.append(Q(pk__in=ExperimentPage.objects.filter(any_tag).values("pk")))
-    for condition in conditions:
-        experiments = experiments.filter(condition)
-    return experiments
-
-
-FILTERS = {
-    "kommune": _("Kommunens kortnavn (fx helsingor) eller kommunekode (fx 217)."),
-    "status": _("Status, som nøgle (fx started) eller som ord (fx igangsat)."),
-    "maalgruppe": _("Målgruppens kortnavn."),
-    "fagomraade": _("Fagområdets kortnavn."),
-    "lov": _("Lov, som forkortelse eller navn (fx SEL, LAB, serviceloven): forsøg, der har søgt fritagelse fra den."),
-    "paragraf": _(
-        "Bestemmelse, som dansk henvisning (fx SEL § 140 eller LAB § 40, stk. 1) eller id: forsøg, der har søgt "
-        "fritagelse fra den eller en del af den."
-    ),
-    "aar": _("År, fx 2018: forsøg, hvis periode (faktisk, ellers planlagt) omfatter året."),
-    "tag": _("Emneord."),
-}
+    """The filters of experiments.filters, read from the query; a filter that names nothing answers 400."""
+    try:
+        return ExperimentFilter.from_params(request.query_params).apply(experiments)
+    except FilterError as error:
+        raise ValidationError(error.errors) from error
 
 
 def _filter_parameters():
     return [
         OpenApiParameter(name, OpenApiTypes.STR, OpenApiParameter.QUERY, description=str(text), many=True)
-        for name, text in FILTERS.items()
+        for name, text in PARAMETERS.items()
     ]
 
 
@@ -388,7 +291,7 @@ class ProvisionSerializer(serializers.ModelSerializer):
     list=extend_schema(
         summary="Bestemmelser med antal ansøgninger om fritagelse pr. afgørelse",
         parameters=[
-            OpenApiParameter("lov", OpenApiTypes.STR, description=str(FILTERS["lov"]).split(":")[0]),
+            OpenApiParameter("lov", OpenApiTypes.STR, description=str(PARAMETERS["lov"]).split(":")[0]),
             OpenApiParameter("soegt", OpenApiTypes.BOOL, description="Kun bestemmelser, der er søgt fritagelse fra."),
         ],
         responses=list_responses(ProvisionSerializer),

@@ -1,10 +1,14 @@
-"""`/eksport/forsoeg.csv` and `/eksport/forsoeg.xlsx`: every experiment the reader may see, as a spreadsheet."""
+"""`/eksport/forsoeg.csv` and `/eksport/forsoeg.xlsx`: every experiment the reader may see, as a spreadsheet.
 
-from django.http import HttpResponse
+The API's filters (experiments.filters: `?kommune=helsingor&aar=2018`) narrow an export the same way.
+"""
+
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from experiments.exporting import experiments_for_export, write_csv, write_xlsx
+from experiments.filters import ExperimentFilter, FilterError
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -15,14 +19,24 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     return response
 
 
+def _export(request, write, content_type: str, filename: str) -> HttpResponse:
+    try:
+        experiment_filter = ExperimentFilter.from_params(request.GET)
+    except FilterError as error:
+        messages = [f"{name}: {message}" for name, texts in error.errors.items() for message in texts]
+        return HttpResponseBadRequest("\n".join(messages), content_type="text/plain; charset=utf-8")
+    experiments = experiments_for_export(request.user, experiment_filter)
+    return _attachment(write(experiments), content_type, filename)
+
+
 # What a reader gets depends on whether they are logged in, so no shared cache may keep it.
 @never_cache
 @require_safe
 def experiments_csv(request):
-    return _attachment(write_csv(experiments_for_export(request.user)), "text/csv; charset=utf-8", "forsoeg.csv")
+    return _export(request, write_csv, "text/csv; charset=utf-8", "forsoeg.csv")
 
 
 @never_cache
 @require_safe
 def experiments_xlsx(request):
-    return _attachment(write_xlsx(experiments_for_export(request.user)), XLSX_CONTENT_TYPE, "forsoeg.xlsx")
+    return _export(request, write_xlsx, XLSX_CONTENT_TYPE, "forsoeg.xlsx")

@@ -1,54 +1,26 @@
-"""Experiments as a spreadsheet: the columns shared with the importer, the selector and the CSV and XLSX writers.
+"""Experiments as a spreadsheet: the selector and the CSV and XLSX writers.
 
-The file format is Danish by definition (docs/import-format.md), so the column headings are constants rather than
-translated strings: a file written here must read back through `experiments.importing` whatever the site's language.
-List cells are joined with "; ", dates are ISO dates, and Resultater and Læring are written in the small text
-formats the importer reads (`format_results`, `format_learnings`).
+The columns, and how each value is written, are those of `experiments.spreadsheet_format`, which the importer reads
+with, so that a file exported here reads back through `experiments.importing` unchanged. The XLSX workbook has a
+second sheet with one row per exemption request, for reading only.
 """
 
 import csv
 import datetime
 import io
-from dataclasses import dataclass
-from decimal import Decimal
 
-from django.db.models import Prefetch
 from wagtail.models import Page
 
-from core.visibility import Visibility, visible_pages
-from experiments.models import ExemptionRequest, ExperimentPage, Learning, Result
-from municipalities.models import MunicipalityPage
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    heading: str
-    required: bool = False
-
-
-COLUMNS = (
-    Column("id", "Id"),
-    Column("municipality", "Kommune", required=True),
-    Column("title", "Titel", required=True),
-    Column("summary", "Resumé", required=True),
-    Column("status", "Status", required=True),
-    Column("status_date", "Statusdato"),
-    Column("start", "Startdato"),
-    Column("end", "Slutdato"),
-    Column("target_groups", "Målgrupper"),
-    Column("service_areas", "Fagområder"),
-    Column("provisions", "Paragraffer"),
-    Column("partners", "Partnerkommuner"),
-    Column("citizens_count", "Antal borgere"),
-    Column("contact_name", "Kontaktperson"),
-    Column("contact_email", "Kontakt e-mail"),
-    Column("results", "Resultater"),
-    Column("learnings", "Læring"),
-    Column("tags", "Tags"),
-    Column("visibility", "Synlighed"),
+from core.visibility import visible_pages
+from experiments.models import ExperimentPage
+from experiments.spreadsheet_format import (
+    COLUMNS,
+    EXPERIMENT_SHEET,
+    FORMULA_STARTS,
+    experiment_prefetches,
+    municipality_name,
 )
-COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
+from municipalities.models import MunicipalityPage
 
 EXEMPTION_COLUMNS = (
     "Forsøgs-id",
@@ -62,105 +34,32 @@ EXEMPTION_COLUMNS = (
     "Ansøgningsrunde",
     "Journalnummer",
 )
-
-EXPERIMENT_SHEET = "Forsøg"
 EXEMPTION_SHEET = "Paragraffritagelser"
-
-LIST_SEPARATOR = "; "
-LEARNING_SEPARATOR = "---"
-VISIBILITY_WORDS = {Visibility.PUBLIC: "offentlig", Visibility.NETWORK: "netværk"}
-
-
-# --- the text formats of the free-text cells -------------------------------------------------------------------
-
-
-def format_number(value: Decimal | None) -> str:
-    """A decimal as Danish spreadsheets write it: "12,5", "100", "-3"; "–" for no value."""
-    if value is None:
-        return "–"
-    text = format(value.normalize(), "f")
-    return text.replace(".", ",")
-
-
-def format_result(result: Result) -> str:
-    """One Resultater item: "indikator: [udgangspunkt → ]værdi [enhed]", or the indicator alone when unmeasured."""
-    if result.value is None and result.baseline is None and not result.unit:
-        return result.indicator
-    measure = format_number(result.value)
-    if result.baseline is not None:
-        measure = f"{format_number(result.baseline)} → {measure}"
-    if result.unit:
-        measure = f"{measure} {result.unit}"
-    return f"{result.indicator}: {measure}"
-
-
-def format_results(results) -> str:
-    return LIST_SEPARATOR.join(format_result(result) for result in results)
-
-
-def format_learning(learning: Learning) -> str:
-    """One learning as "Overskrift: tekst" lines, one section after the other, empty sections left out."""
-    return "\n".join(f"{heading}: {text.strip()}" for heading, text in learning.sections() if text.strip())
-
-
-def format_learnings(learnings) -> str:
-    blocks = [format_learning(learning) for learning in learnings]
-    return f"\n{LEARNING_SEPARATOR}\n".join(block for block in blocks if block)
-
-
-def format_exemption(request: ExemptionRequest) -> str:
-    return f"{request.provision.reference_text} ({request.get_decision_display()})"
 
 
 # --- the selector ------------------------------------------------------------------------------------------------
 
 
-def experiments_for_export(user) -> list[ExperimentPage]:
+def experiments_for_export(user, experiment_filter=None) -> list[ExperimentPage]:
     """Every live experiment `user` may read, with everything the columns show, ordered by municipality and title.
+
+    `experiment_filter` (an experiments.filters.ExperimentFilter) narrows them as the API's filters do.
 
     Network-only experiments are included only for network readers (see core.visibility). The number of
     queries does not depend on the number of experiments: each relation is one prefetch, and the owner municipality
     is looked up by tree path among the municipalities fetched once.
     """
-    experiments = visible_pages(ExperimentPage.objects.all(), user).prefetch_related(
-        *experiment_prefetches(), "tagged_items__tag"
-    )
+    experiments = visible_pages(ExperimentPage.objects.all(), user)
+    if experiment_filter is not None:
+        experiments = experiment_filter.apply(experiments)
+    experiments = experiments.prefetch_related(*experiment_prefetches(), "tagged_items__tag")
     municipalities = {municipality.path: municipality for municipality in MunicipalityPage.objects.all()}
     rows = []
     for experiment in experiments:
         experiment.export_municipality = municipalities.get(experiment.path[: -Page.steplen])
         rows.append(experiment)
-    rows.sort(key=lambda e: (_municipality_name(e).casefold(), e.title.casefold(), e.pk))
+    rows.sort(key=lambda e: (municipality_name(e).casefold(), e.title.casefold(), e.pk))
     return rows
-
-
-def experiment_prefetches() -> list:
-    """What the columns read of an experiment, each relation in the order the file lists it.
-
-    Rows added outside a form may have no sort_order, so the primary key breaks ties: the importer compares lists in
-    this same order, and a file exported and imported again must compare equal.
-    """
-    from experiments.models import PartnerMunicipality
-
-    return [
-        "target_groups",
-        "service_areas",
-        "status_events",
-        Prefetch("results", queryset=Result.objects.order_by("sort_order", "pk")),
-        Prefetch("learnings", queryset=Learning.objects.order_by("sort_order", "pk")),
-        Prefetch(
-            "partners", queryset=PartnerMunicipality.objects.select_related("municipality").order_by("sort_order", "pk")
-        ),
-        Prefetch(
-            "exemption_requests",
-            queryset=ExemptionRequest.objects.select_related("provision__law").order_by("sort_order", "pk"),
-        ),
-    ]
-
-
-def _municipality_name(experiment) -> str:
-    municipality = getattr(experiment, "export_municipality", None)
-    return municipality.title if municipality else ""
 
 
 # --- rows --------------------------------------------------------------------------------------------------------
@@ -168,39 +67,14 @@ def _municipality_name(experiment) -> str:
 
 def experiment_row(experiment: ExperimentPage) -> dict[str, object]:
     """The values of one experiment keyed by column key; dates stay dates and numbers stay numbers."""
-    tags = sorted((item.tag.name for item in experiment.tagged_items.all()), key=str.casefold)
-    return {
-        "id": experiment.pk,
-        "municipality": _municipality_name(experiment),
-        "title": experiment.title,
-        "summary": experiment.summary,
-        "status": experiment.get_status_display() if experiment.status else "",
-        "status_date": experiment.status_date,
-        "start": experiment.start,
-        "end": experiment.end,
-        "target_groups": LIST_SEPARATOR.join(
-            sorted((g.name for g in experiment.target_groups.all()), key=str.casefold)
-        ),
-        "service_areas": LIST_SEPARATOR.join(
-            sorted((a.name for a in experiment.service_areas.all()), key=str.casefold)
-        ),
-        "provisions": LIST_SEPARATOR.join(format_exemption(request) for request in experiment.exemption_requests.all()),
-        "partners": LIST_SEPARATOR.join(partner.municipality.title for partner in experiment.partners.all()),
-        "citizens_count": experiment.citizens_count,
-        "contact_name": experiment.contact_name,
-        "contact_email": experiment.contact_email,
-        "results": format_results(experiment.results.all()),
-        "learnings": format_learnings(experiment.learnings.all()),
-        "tags": LIST_SEPARATOR.join(tags),
-        "visibility": VISIBILITY_WORDS.get(experiment.visibility, experiment.visibility),
-    }
+    return {column.key: column.write(experiment) for column in COLUMNS}
 
 
 def exemption_rows(experiment: ExperimentPage):
     for request in experiment.exemption_requests.all():
         yield [
             experiment.pk,
-            _municipality_name(experiment),
+            municipality_name(experiment),
             experiment.title,
             request.provision.reference_text,
             str(request.provision.law),
@@ -213,10 +87,6 @@ def exemption_rows(experiment: ExperimentPage):
 
 
 # --- writers -----------------------------------------------------------------------------------------------------
-
-# A cell starting with one of these is taken for a formula by spreadsheet programs (CSV injection); the importer
-# removes the apostrophe put before it.
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _csv_value(value) -> str:

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.utils.translation import gettext_lazy as _
 
+from experiments.filters import owned_or_joined_by, running_between
 from experiments.models import Decision, Evaluation, ExemptionRequest, ExperimentPage, ExperimentStatus, Result
 from experiments.models.choices import FINISHED_STATUSES
 from experiments.models.taxonomy import TargetGroup
@@ -178,30 +179,18 @@ class Table:
 
 
 def filtered_experiments(user, progress_filter: ProgressFilter) -> QuerySet[ExperimentPage]:
-    """The experiments `user` may read that match the filter.
+    """The experiments `user` may read that match the filter, by the rules of experiments.filters.
 
-    An experiment belongs to a period of years when its period (actual dates, else planned ones; an open end runs
-    on) overlaps those years; one with neither start nor end date cannot be placed and is left out.
+    A municipality's experiments are those it owns or takes part in as partner; an experiment belongs to a period
+    of years when it runs in one of them (actual dates, else planned ones; an open end runs on to this year).
     """
     experiments = visible_experiments(user)
     f = progress_filter
     if f.municipality is not None:
-        experiments = experiments.child_of(f.municipality)
+        experiments = experiments.filter(owned_or_joined_by([f.municipality]))
     if f.target_group is not None:
         experiments = experiments.filter(target_groups=f.target_group)
-    if f.from_year or f.to_year:
-        experiments = experiments.annotate(
-            period_start=Coalesce("actual_start", "planned_start"), period_end=Coalesce("actual_end", "planned_end")
-        ).exclude(period_start__isnull=True, period_end__isnull=True)
-        if f.from_year:
-            experiments = experiments.filter(
-                Q(period_end__isnull=True) | Q(period_end__gte=datetime.date(f.from_year, 1, 1))
-            )
-        if f.to_year:
-            experiments = experiments.filter(
-                Q(period_start__isnull=True) | Q(period_start__lte=datetime.date(f.to_year, 12, 31))
-            )
-    return experiments
+    return running_between(experiments, f.from_year, f.to_year)
 
 
 def _ids(experiments: QuerySet[ExperimentPage]) -> QuerySet:

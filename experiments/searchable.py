@@ -1,21 +1,20 @@
-"""What an experiment page contributes to the search index; registered from ExperimentsConfig.ready()."""
+"""What experiments contribute to search, registered from ExperimentsConfig.ready(): the experiment page's
+document, and the network's vocabulary (abbreviations, laws, § references and the provisions they name)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from core.blocks import stream_text_and_documents
-from search.registry import FacetValue, SearchableContent, register
-
-
-def year_span(start, end, fallback=None) -> list[int]:
-    """Every calendar year from start to end (or the one year known), so the `år` facet finds running experiments."""
-    start = start or fallback
-    end = end or start
-    if start is None:
-        return []
-    if end < start:
-        end = start
-    return list(range(start.year, end.year + 1))
+from experiments.filters import years_running
+from experiments.references import find_law, find_references
+from experiments.vocabulary import ABBREVIATIONS, resolve_provisions
+from search.registry import (
+    FacetValue,
+    SearchableContent,
+    register,
+    register_abbreviations,
+    register_legal_vocabulary,
+)
 
 
 def build_experiment(page) -> SearchableContent:
@@ -73,7 +72,7 @@ def build_experiment(page) -> SearchableContent:
         laws=list({p.law.key: FacetValue(p.law.key, p.law.abbreviation) for p in provisions}.values()),
         provisions=[FacetValue(str(p.pk), p.reference_text) for p in provisions],
         tags=[FacetValue(tag.slug, tag.name) for tag in tags],
-        years=year_span(page.start, page.end, fallback=page.status_date),
+        years=years_running(page.start, page.end),
         period_start=page.start,
         period_end=page.end,
         documents=documents,
@@ -105,4 +104,10 @@ def register_searchable():
         label=_("Forsøg"),
         build=build_experiment,
         prepare=prepare_experiments,
+    )
+    register_abbreviations(ABBREVIATIONS)
+    register_legal_vocabulary(
+        find_references=find_references,
+        find_law=find_law,
+        resolve_provisions=resolve_provisions,
     )

@@ -1,0 +1,143 @@
+"""experiments/filters.py: `kommune` and `aar` mean the same on every surface that lists experiments.
+
+The same records are asked for through search's JSON API (which `/soeg/` and `/forsoeg/` share), the experiments
+API, the CSV export and the selector behind `/fremdrift/`; each must answer with the same set.
+"""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
+
+from experiments.filters import ExperimentFilter, FilterError, years_running
+from experiments.progress import ProgressFilter, filtered_experiments
+from municipalities.models import MunicipalityPage
+
+D = datetime.date
+THIS_YEAR = timezone.localdate().year
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years"),
+    [
+        (D(2017, 1, 1), D(2019, 6, 30), [2017, 2018, 2019]),
+        (D(2018, 3, 1), None, list(range(2018, THIS_YEAR + 1))),
+        (None, D(2020, 5, 1), [2020]),
+        (None, None, []),
+        (D(2019, 5, 1), D(2018, 1, 1), [2019]),
+        (D(THIS_YEAR + 2, 1, 1), None, [THIS_YEAR + 2]),
+    ],
+)
+def test_an_experiment_runs_from_its_start_to_its_end_and_on_without_an_end(start, end, years):
+    assert years_running(start, end) == years
+
+
+@pytest.fixture
+def registry(add_experiment):
+    """Experiments whose periods and partners test each rule, published as editors do (so search indexes them)."""
+    pages = {
+        "dated": add_experiment("helsingor", "Dateret", planned_start=D(2017, 1, 1), planned_end=D(2019, 6, 30)),
+        "open": add_experiment("ballerup", "Åben", actual_start=D(2018, 3, 1), partners=["helsingor"]),
+        "end_only": add_experiment("helsingor", "Kun slut", planned_end=D(2020, 5, 1)),
+        "undated": add_experiment("furesoe", "Udateret"),
+        "actual_wins": add_experiment(
+            "hillerod",
+            "Faktisk før planlagt",
+            actual_start=D(2016, 2, 1),
+            actual_end=D(2016, 11, 1),
+            planned_start=D(2018, 1, 1),
+            planned_end=D(2021, 1, 1),
+        ),
+        "future": add_experiment("allerod", "Fremtidig", planned_start=D(THIS_YEAR + 2, 1, 1)),
+        "hidden": add_experiment(
+            "helsingor", "Kun netværket", planned_start=D(2018, 1, 1), partners=["ballerup"], visibility="network"
+        ),
+    }
+    for page in pages.values():
+        page.save_revision().publish()
+    return {key: page.pk for key, page in pages.items()}
+
+
+def search_ids(client, params) -> set[int]:
+    response = client.get("/api/v1/search", {"type": "forsoeg", "antal": 50, **params})
+    assert response.status_code == 200, response.content
+    return {hit["id"] for hit in response.json()["hits"]}
+
+
+def api_ids(client, params) -> set[int]:
+    response = client.get("/api/v1/experiments/", params)
+    assert response.status_code == 200, response.content
+    return {record["id"] for record in response.json()["results"]}
+
+
+def export_ids(client, params) -> set[int]:
+    response = client.get("/eksport/forsoeg.csv", params)
+    assert response.status_code == 200, response.content
+    rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+    return {int(row["Id"]) for row in rows}
+
+
+def progress_ids(params) -> set[int]:
+    municipality = MunicipalityPage.objects.get(slug=params["kommune"]) if "kommune" in params else None
+    year = int(params["aar"]) if "aar" in params else None
+    chosen = ProgressFilter(municipality=municipality, from_year=year, to_year=year)
+    return set(filtered_experiments(AnonymousUser(), chosen).values_list("pk", flat=True))
+
+
+CASES = [
+    ({"kommune": "helsingor"}, {"dated", "open", "end_only"}),
+    ({"kommune": "ballerup"}, {"open"}),
+    ({"kommune": "furesoe"}, {"undated"}),
+    ({"aar": "2016"}, {"actual_wins"}),
+    ({"aar": "2017"}, {"dated"}),
+    ({"aar": "2019"}, {"dated", "open"}),
+    ({"aar": "2020"}, {"open", "end_only"}),
+    ({"aar": str(THIS_YEAR)}, {"open"}),
+    ({"aar": str(THIS_YEAR + 2)}, {"future"}),
+    ({"kommune": "helsingor", "aar": "2020"}, {"open", "end_only"}),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("params", "expected"), CASES, ids=lambda value: str(value))
+def test_search_api_export_and_progress_agree_on_the_same_records(client, registry, params, expected):
+    wanted = {registry[key] for key in expected}
+    assert search_ids(client, params) == wanted, "search"
+    assert api_ids(client, params) == wanted, "API"
+    assert export_ids(client, params) == wanted, "export"
+    assert progress_ids(params) == wanted, "/fremdrift/"
+
+
+@pytest.mark.django_db
+def test_a_network_reader_finds_the_network_only_experiment_by_its_partner_everywhere(client, registry, make_user):
+    client.force_login(make_user("sagsbehandler"))
+    assert registry["hidden"] in search_ids(client, {"kommune": "ballerup"})
+    assert registry["hidden"] in api_ids(client, {"kommune": "ballerup"})
+    assert registry["hidden"] in export_ids(client, {"kommune": "ballerup"})
+
+
+@pytest.mark.django_db
+def test_an_export_with_an_unknown_filter_value_says_which_and_exports_nothing(client, registry):
+    response = client.get("/eksport/forsoeg.csv", {"kommune": "atlantis"})
+    assert response.status_code == 400
+    assert "kommune: Ukendt værdi: atlantis" in response.content.decode()
+
+    response = client.get("/eksport/forsoeg.xlsx", {"aar": "²"})
+    assert response.status_code == 400
+    assert "aar: Skriv et årstal mellem 1990 og 2100" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_filter_reads_repeated_and_comma_separated_values_and_municipality_codes():
+    from django.http import QueryDict
+
+    chosen = ExperimentFilter.from_params(QueryDict("kommune=217,ballerup&aar=2018&aar=2019&paragraf=12"))
+    assert sorted(m.slug for m in chosen.municipalities) == ["ballerup", "helsingor"]
+    assert chosen.years == [2018, 2019]
+    for query, name in (("status=ukendt", "status"), ("paragraf=²", "paragraf"), ("aar=99999999999999", "aar")):
+        with pytest.raises(FilterError) as error:
+            ExperimentFilter.from_params(QueryDict(query))
+        assert list(error.value.errors) == [name]
