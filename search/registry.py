@@ -1,15 +1,22 @@
-"""What content apps contribute to the search index.
+"""What content apps contribute to search: their searchable page types and the network's vocabulary.
 
 A content app registers each searchable page type from its AppConfig.ready() with a function that turns a page
 into a `SearchableContent`: title, text parts with weights, facet values and dates. Search builds its documents
 from that alone, so it never reads an app's models directly and a new page type needs no change in search/.
+
+The same apps tell search what the words of a query mean beyond the text of the pages: the network's
+abbreviations (`register_abbreviations`) and how laws and § references are read and resolved to the stored
+provisions (`register_legal_vocabulary`). Without them search still works, as plain full-text search.
 """
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Protocol
 
 from django.db import models
+
+from core.text import fold
 
 # tsvector weights: A counts most (titles), D least (text of attached documents).
 WEIGHTS = ("A", "B", "C", "D")
@@ -78,3 +85,59 @@ def searchable_type_for(model: type[models.Model]) -> SearchableType | None:
 
 def kind_labels() -> dict[str, str]:
     return {entry.kind: str(entry.label) for entry in _registry.values()}
+
+
+# The network's vocabulary --------------------------------------------------------------------------------------------
+
+
+class Law(Protocol):
+    """A law as a query may name it: `key` is the value of the `lov` facet."""
+
+    key: str
+    abbreviation: str
+    name: str
+
+
+class Reference(Protocol):
+    """A § reference found in a query; str() prints it the canonical way ("SEL § 140, stk. 3")."""
+
+    law: str  # the law's key, or "" for a bare "§ 140"
+    paragraph: str
+
+
+@dataclasses.dataclass(frozen=True)
+class LegalVocabulary:
+    # The references in a (folded) text with their (start, end) spans.
+    find_references: Callable[[str], list[tuple[Reference, tuple[int, int]]]] = lambda text: []
+    # The law a phrase names ("serviceloven", "lov om social service", "SEL"), or None.
+    find_law: Callable[[str], Law | None] = lambda text: None
+    # The ids of the indexed provisions a reference names, with the versions they were renumbered from or to.
+    resolve_provisions: Callable[[Reference], list[int]] = lambda reference: []
+
+
+_abbreviations: dict[str, str] = {}
+_legal_vocabulary = LegalVocabulary()
+
+
+def register_abbreviations(abbreviations: Mapping[str, str]) -> None:
+    """Abbreviations and what they stand for ({"buf": "Børn, Unge og Familier"}); a query finds either by the other."""
+    _abbreviations.update({fold(abbreviation): expansion for abbreviation, expansion in abbreviations.items()})
+
+
+def abbreviations() -> dict[str, str]:
+    return dict(_abbreviations)
+
+
+def register_legal_vocabulary(
+    *,
+    find_references: Callable[[str], list[tuple[Reference, tuple[int, int]]]],
+    find_law: Callable[[str], Law | None],
+    resolve_provisions: Callable[[Reference], list[int]],
+) -> None:
+    """How queries name laws and provisions; one app owns the laws, so a second registration replaces the first."""
+    global _legal_vocabulary
+    _legal_vocabulary = LegalVocabulary(find_references, find_law, resolve_provisions)
+
+
+def legal_vocabulary() -> LegalVocabulary:
+    return _legal_vocabulary

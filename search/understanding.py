@@ -12,6 +12,8 @@ alternatives, any of which may match:
   compounds of the corpus that end with it ("indsats" → "beskæftigelsesindsats"); a compound the corpus knows
   in parts also matches its parts ("sygedagpengemodtagere" → "sygedagpenge" and "modtagere").
 
+Which laws, references and abbreviations there are is what the content apps registered (search/registry.py).
+
 Words that are neither in the corpus nor stop words are offered a correction from the corpus's own words by
 trigram similarity ("Mente du …?"). Nothing from the user ever reaches a tsquery as syntax: lexemes are words of
 letters and digits only, quoted by `tsquery_lexeme`.
@@ -19,11 +21,11 @@ letters and digits only, quoted by `tsquery_lexeme`.
 
 import dataclasses
 import re
-import unicodedata
 
 from django.db import connection
 
-from experiments.references import find_law, find_references
+from core.text import fold
+from search.registry import abbreviations, legal_vocabulary
 
 TEXT_SEARCH_CONFIG = "danish"
 MAX_CLAUSES = 24
@@ -31,41 +33,7 @@ MAX_EXPANSIONS = 12
 MIN_PREFIX_LENGTH = 4
 LINKERS = ("s", "e")
 
-# The network's own abbreviations and what they stand for; both directions find each other.
-ABBREVIATIONS = {
-    "buf": "Børn, Unge og Familier",
-    "ssi": "Særlig Social Indsats",
-    "ju": "Job og Uddannelse",
-    "vr": "Voksenstøtte og Rehabilitering",
-    "fr": "Familie og Rådgivning",
-    "vive": "Det Nationale Forsknings- og Analysecenter for Velfærd",
-    "stu": "særligt tilrettelagt ungdomsuddannelse",
-    "kl": "Kommunernes Landsforening",
-    "ks": "koordinerende sagsbehandler",
-    "egu": "erhvervsgrunduddannelse",
-    "fgu": "forberedende grunduddannelse",
-    "ppr": "Pædagogisk Psykologisk Rådgivning",
-}
-
-_KEEP = set("æøåÆØÅ")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\W_]+)')
-
-
-_ACCENTED = re.compile(r"[^\x00-\x7fæøå]")
-
-
-def _fold_char(ch: str) -> str:
-    if ch in _KEEP:
-        return ch
-    return "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
-
-
-def fold(text: str) -> str:
-    """Lower-case and strip accents (idé → ide) but keep æ, ø and å, which are letters of their own in Danish."""
-    lowered = text.lower()
-    if not _ACCENTED.search(lowered):
-        return lowered  # the common case: plain Danish text, nothing to fold
-    return unicodedata.normalize("NFC", _ACCENTED.sub(lambda m: _fold_char(m.group()), lowered))
 
 
 def tsquery_lexeme(lexeme: str, prefix: bool = False) -> str:
@@ -263,42 +231,10 @@ def _corrections(words: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def resolve_provisions(reference) -> list[int]:
-    """The stored provisions a reference names, widened to every version they were renumbered from or to."""
-    from experiments.models import Provision
-
-    def key(paragraph: str) -> tuple[int, str]:
-        match = re.match(r"(\d+)\s*([^\W\d_]?)", paragraph or "")
-        return (int(match.group(1)), match.group(2).lower()) if match else (0, "")
-
-    start, end = key(reference.paragraph), key(reference.paragraph_end or reference.paragraph)
-    candidates = Provision.objects.select_related("law").filter(
-        paragraph_number__gte=start[0] - 1 if start[0] else 0,
-    )
-    if reference.law:
-        candidates = candidates.filter(law__key=reference.law)
-    matched = []
-    for provision in candidates:
-        p_start, p_end = key(provision.paragraph), key(provision.paragraph_end or provision.paragraph)
-        if p_start > end or start > p_end:
-            continue
-        if reference.stk is not None and provision.stk is not None and provision.stk != reference.stk:
-            continue
-        if reference.nr is not None and provision.nr is not None and provision.nr != reference.nr:
-            continue
-        matched.append(provision)
-    ids = []
-    for provision in matched:
-        for related in provision.lineage():
-            if related.pk not in ids:
-                ids.append(related.pk)
-    return ids
-
-
-def _abbreviation_phrases(stems: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
+def _abbreviation_phrases(known: dict[str, str], stems: dict[str, list[str]]) -> dict[str, tuple[str, ...]]:
     """Each abbreviation's expansion as a sequence of stems (stop words dropped)."""
     phrases = {}
-    for abbreviation, text in ABBREVIATIONS.items():
+    for abbreviation, text in known.items():
         phrase = []
         for word in re.findall(r"[^\W_]+", fold(text)):
             phrase += stems.get(word, [])[:1]
@@ -321,11 +257,13 @@ def understand(text: str) -> Understanding:
     """Read the text of a search into clauses; one or a few SQL queries, whatever the text."""
     clauses: list[Clause] = []
     folded = fold(text)
+    vocabulary = legal_vocabulary()
+    known_abbreviations = abbreviations()
 
     # § references first, so that "SEL § 140" is not also read as the words "sel" and "140".
     remaining = folded
-    for reference, (start, end) in reversed(find_references(folded)):
-        provisions = resolve_provisions(reference)
+    for reference, (start, end) in reversed(vocabulary.find_references(folded)):
+        provisions = vocabulary.resolve_provisions(reference)
         law_word = fold(reference.law) if reference.law else ""
         phrase = tuple(filter(None, [law_word, re.match(r"\d+", reference.paragraph).group()]))
         clause = Clause(label=str(reference), provisions=provisions or [0], phrases=[phrase], texts=[str(reference)])
@@ -344,7 +282,7 @@ def understand(text: str) -> Understanding:
     plain = [t for t in tokens if not t[2]]
     words = sorted({w for _neg, t, _p in tokens for w in re.findall(r"[^\W_]+", t)})
     words = [w[:60] for w in words][:200]
-    abbreviation_words = {fold(w) for text in ABBREVIATIONS.values() for w in re.findall(r"[^\W_]+", text)}
+    abbreviation_words = {fold(w) for text in known_abbreviations.values() for w in re.findall(r"[^\W_]+", text)}
     stems = _stems(sorted(set(words) | abbreviation_words))
 
     # Law names that span several words ("lov om social service") and single-word ones ("serviceloven", "SEL").
@@ -354,12 +292,12 @@ def understand(text: str) -> Understanding:
             if any(j in consumed for j in range(i, i + size)) or any(plain[j][0] for j in range(i, i + size)):
                 continue
             phrase = " ".join(plain[j][1] for j in range(i, i + size))
-            law = find_law(phrase)
-            if law is not None and not (size == 1 and phrase in ABBREVIATIONS):
+            law = vocabulary.find_law(phrase)
+            if law is not None and not (size == 1 and phrase in known_abbreviations):
                 consumed.update(range(i, i + size))
                 clauses.append(_law_clause(law, phrase, stems))
 
-    abbreviation_phrases = _abbreviation_phrases(stems)
+    abbreviation_phrases = _abbreviation_phrases(known_abbreviations, stems)
     content_tokens = [t for i, t in enumerate(plain) if i not in consumed]
     content_stems = []
     # Expansions of abbreviations written out in the query ("særlig social indsats" → also "ssi").
@@ -381,7 +319,7 @@ def understand(text: str) -> Understanding:
                     label=" ".join(t[1] for t in content_tokens[i : i + n]),
                     words=[abbreviation],
                     all_of=[abbreviation_phrases[abbreviation]],
-                    texts=[abbreviation, ABBREVIATIONS[abbreviation]],
+                    texts=[abbreviation, known_abbreviations[abbreviation]],
                     negated=negated,
                 )
             )
@@ -389,13 +327,13 @@ def understand(text: str) -> Understanding:
             continue
         i += 1
         word_stems = stems.get(word[:60], [])
-        if word in ABBREVIATIONS:
+        if word in known_abbreviations:
             clauses.append(
                 Clause(
                     label=word,
                     words=list(dict.fromkeys([word, *word_stems])),
                     all_of=[abbreviation_phrases[word]] if abbreviation_phrases[word] else [],
-                    texts=[word, ABBREVIATIONS[word]],
+                    texts=[word, known_abbreviations[word]],
                     negated=negated,
                 )
             )

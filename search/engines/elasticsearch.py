@@ -17,8 +17,7 @@ from elasticsearch_dsl import Q, Search
 
 from search.models import IndexQueue, SearchDocument
 from search.query import FACETS, HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
-from search.registry import kind_labels
-from search.understanding import ABBREVIATIONS
+from search.registry import abbreviations, kind_labels
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +35,7 @@ SORTS = {
 def index_settings() -> dict:
     """Danish analysis: the index analyser stems; the search analyser also knows the abbreviations."""
     synonyms = [
-        f"{abbreviation}, {expansion.lower().replace(',', '')}" for abbreviation, expansion in ABBREVIATIONS.items()
+        f"{abbreviation}, {expansion.lower().replace(',', '')}" for abbreviation, expansion in abbreviations().items()
     ]
     common = ["lowercase", "danish_folding", "danish_stop", "danish_stemmer"]
     return {
