@@ -59,6 +59,7 @@ class ProgressFilterForm(forms.Form):
         to_field_name="slug",
         required=False,
         empty_label=_("Alle kommuner"),
+        help_text=_("Forsøg, kommunen ejer eller deltager i som partner."),
         error_messages={"invalid_choice": _("Kommunen findes ikke i netværket.")},
     )
     fra = forms.IntegerField(
@@ -92,16 +93,20 @@ class ProgressFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for form_field in self.fields.values():
+        for name, form_field in self.fields.items():
             css = "form-select" if isinstance(form_field.widget, forms.Select) else "form-input input-width-xs"
             form_field.widget.attrs["class"] = css
+            if form_field.help_text:
+                form_field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
     def full_clean(self):
         super().full_clean()
         # Screen readers announce the message with the field it belongs to.
         for name in self.errors:
             if name in self.fields:
-                self.fields[name].widget.attrs.update({"aria-invalid": "true", "aria-describedby": f"id_{name}-error"})
+                attrs = self.fields[name].widget.attrs
+                described_by = " ".join(filter(None, [attrs.get("aria-describedby"), f"id_{name}-error"]))
+                attrs.update({"aria-invalid": "true", "aria-describedby": described_by})
 
     def clean(self):
         data = super().clean()

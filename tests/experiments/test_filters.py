@@ -141,3 +141,12 @@ def test_a_filter_reads_repeated_and_comma_separated_values_and_municipality_cod
         with pytest.raises(FilterError) as error:
             ExperimentFilter.from_params(QueryDict(query))
         assert list(error.value.errors) == [name]
+
+
+@pytest.mark.django_db
+def test_progress_page_counts_a_partners_experiments_and_says_so_beside_the_field(client, registry):
+    response = client.get("/fremdrift/", {"kommune": "helsingor"})
+    html = response.content.decode()
+    assert 'data-figure="experiments">3<' in html
+    assert 'id="id_kommune-hint">Forsøg, kommunen ejer eller deltager i som partner.<' in html
+    assert 'aria-describedby="id_kommune-hint"' in html
