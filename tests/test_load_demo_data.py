@@ -16,8 +16,7 @@ from experiments.models import Decision, ExemptionRequest, ExperimentPage, Exper
 from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage
 from municipalities.models import MunicipalityPage
 from municipalities.network import MUNICIPALITIES
-from network.demo.experiments import DEMO_EXPERIMENTS, DOCUMENTED_EXPERIMENTS
-from network.demo.knowledge import ARTICLES
+from network.demo.loader import read_articles, read_experiments
 
 PASSWORD = "demo-password-for-tests"
 
@@ -35,6 +34,11 @@ def demo(django_db_setup, django_db_blocker):
         patch.setenv("DEMO_PASSWORD", PASSWORD)
         yield load("--with-users")
         transaction.set_rollback(True)
+
+
+def experiment_at(path: str) -> ExperimentPage:
+    municipality, slug = path.split("/")
+    return ExperimentPage.objects.child_of(MunicipalityPage.objects.get(slug=municipality)).get(slug=slug)
 
 
 def counts():
@@ -165,18 +169,34 @@ class TestLoadedDemoNetwork:
         assert not experiment.summary.startswith("Demodata")
 
     def test_demo_experiments_say_they_are_demo_data(self, demo, db):
-        documented = {(spec.municipality, spec.slug) for spec in DOCUMENTED_EXPERIMENTS}
-        assert len(documented) == 7
-        for spec in DEMO_EXPERIMENTS:
-            assert (spec.municipality, spec.slug) not in documented
-            page = ExperimentPage.objects.get(slug=spec.slug)
-            assert page.summary.startswith("Demodata: "), page.title
-        for spec in DOCUMENTED_EXPERIMENTS:
-            assert not ExperimentPage.objects.get(slug=spec.slug).summary.startswith("Demodata"), spec.title
-        assert sum(spec.is_documented for spec in ARTICLES) == 5
-        for spec in ARTICLES:
+        specs = read_experiments()
+        assert sum(spec.documented for spec in specs) == 7
+        for spec in specs:
+            page = experiment_at(spec.path)
+            assert page.summary.startswith("Demodata: ") != spec.documented, page.title
+        articles = read_articles(experiments=specs)
+        assert sum(spec.documented for spec in articles) == 5
+        for spec in articles:
             article = KnowledgeArticlePage.objects.get(slug=spec.slug)
-            assert article.summary.startswith("Demodata: ") != spec.is_documented, article.title
+            assert article.summary.startswith("Demodata: ") != spec.documented, article.title
+
+    def test_every_experiment_in_the_data_file_became_a_page_with_all_its_records(self, demo, db):
+        for spec in read_experiments():
+            page = experiment_at(spec.path)
+            assert page.title == spec.title and page.visibility == spec.visibility, spec.path
+            assert page.builds_on == (experiment_at(spec.builds_on) if spec.builds_on else None), spec.path
+            assert [event.status for event in page.status_events.all()] == [event.status for event in spec.events]
+            assert [
+                (exemption.decision, exemption.ministry_reference)
+                for exemption in page.exemption_requests.order_by("pk")
+            ] == [(exemption.decision, exemption.ministry_reference) for exemption in spec.exemptions], spec.path
+            assert [result.value for result in page.results.order_by("pk")] == [r.value for r in spec.results]
+            assert page.learnings.count() == len(spec.learnings), spec.path
+            assert page.evaluations.count() == len(spec.evaluations), spec.path
+            assert sorted(page.partners.values_list("municipality__slug", flat=True)) == sorted(
+                partner.municipality for partner in spec.partners
+            ), spec.path
+            assert set(page.tags.names()) == set(spec.tags), spec.path
 
     def test_staff_see_every_demo_page_with_its_exemption_table(self, demo, db, client):
         assert client.login(username="medarbejder-hillerod", password=PASSWORD)
