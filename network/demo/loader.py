@@ -44,12 +44,12 @@ class DemoDataError(ValueError):
     """A demo data file does not say what the loader needs; the message names the file and the entry."""
 
 
-def choice(choices: type[models.TextChoices], *, default: str | None = None, **kwargs):
-    """A dataclass field whose data is a choice's Danish label (or key), stored as the choice's value."""
-    metadata = {"choices": choices}
+def choice(choices: type[models.TextChoices], *, default: str | None = None):
+    """A dataclass field whose data is a choice's Danish label (or key), stored as the choice's value; required
+    unless it has a default."""
     if default is None:
-        return field(metadata=metadata, **kwargs)
-    return field(default=default, metadata=metadata, **kwargs)
+        return field(metadata={"choices": choices})
+    return field(default=default, metadata={"choices": choices})
 
 
 def catalogue(names: tuple[str, ...]):
