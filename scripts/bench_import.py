@@ -30,7 +30,7 @@ REFERENCES = (
 
 def generate_csv(count: int) -> bytes:
     from experiments.catalogue import SERVICE_AREAS, TARGET_GROUPS
-    from experiments.exporting import COLUMNS
+    from experiments.spreadsheet_format import COLUMNS
     from municipalities.network import MUNICIPALITIES
 
     buffer = io.StringIO()

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from wagtail.models import Revision
 
 from core.visibility import Visibility
-from experiments.exporting import COLUMNS, experiments_for_export, write_csv, write_xlsx
+from experiments.exporting import experiments_for_export, write_csv, write_xlsx
 from experiments.factories import (
     ExemptionRequestFactory,
     ExperimentPageFactory,
@@ -22,6 +22,7 @@ from experiments.factories import (
 )
 from experiments.importing import experiment_import, read_rows
 from experiments.models import Decision, ExperimentStatus, Provision, ServiceArea, StatusEvent, TargetGroup
+from experiments.spreadsheet_format import COLUMNS
 from municipalities.models import MunicipalityPage
 
 HEADINGS = [column.heading for column in COLUMNS]

@@ -1,4 +1,4 @@
-"""experiments/importing.py: reading files, checking every row, and writing experiments as page revisions."""
+"""experiments/importing/: reading files, checking every row, and writing experiments as page revisions."""
 
 import datetime
 import io
@@ -496,7 +496,7 @@ def test_result_and_learning_cells():
 def test_the_documented_example_file_imports_and_every_column_is_documented(db):
     from pathlib import Path
 
-    from experiments.exporting import COLUMNS
+    from experiments.spreadsheet_format import COLUMNS
 
     docs = Path(__file__).resolve().parents[2] / "docs"
     report = run_import((docs / "eksempel-forsoeg.csv").read_bytes(), publish=True)

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from experiments.exporting import COLUMN_BY_KEY
 from experiments.importing import ImportRejected, experiment_import, read_rows
+from experiments.spreadsheet_format import COLUMN_BY_KEY
 
 # Files with at least this many rows to write show a progress bar (on a terminal).
 PROGRESS_FROM = 200
