@@ -44,6 +44,8 @@ STARTED_STATUSES = frozenset(ExperimentStatus) - {
 
 @dataclass
 class Outcome:
+    """What became of one row: its experiment and, for an update, the keys of the columns that changed."""
+
     row: int
     municipality: str
     title: str
@@ -56,6 +58,8 @@ class Outcome:
 
 @dataclass
 class ImportReport:
+    """The rows of an import by outcome, and the headings that were not read."""
+
     created: list[Outcome] = field(default_factory=list)
     updated: list[Outcome] = field(default_factory=list)
     unchanged: list[Outcome] = field(default_factory=list)

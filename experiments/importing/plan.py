@@ -84,6 +84,8 @@ def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date, kno
 
 @dataclass
 class Plan:
+    """What happens to one checked row."""
+
     row: ExperimentRow
     action: str  # "create", "update" or "unchanged"
     changed: tuple[str, ...] = ()
