@@ -6,13 +6,14 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from search.query import FACETS, SORTS, SearchQuery
+from search.facets import DATE, FACETS, INTEGER
+from search.query import SORTS, SearchQuery
 from search.service import search
 
 _FACET_PARAMETERS = [
     OpenApiParameter(
         facet.param,
-        OpenApiTypes.INT if facet.integer else OpenApiTypes.STR,
+        {INTEGER: OpenApiTypes.INT, DATE: OpenApiTypes.DATE}.get(facet.type, OpenApiTypes.STR),
         many=True,
         description=f"Filter: {facet.label}. Repeat for alternatives (OR); different filters combine (AND).",
     )

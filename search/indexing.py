@@ -1,22 +1,25 @@
 """Keeping the index in step with the pages: one SearchDocument per live searchable page.
 
 `index_page` and `remove_page` run inside the caller's transaction (publish, unpublish, move, delete), so the index
-never disagrees with the pages; when Elasticsearch is configured they also queue the change for it in the same
-transaction, so an outage loses nothing.
+never disagrees with the pages; they also hand the change to the configured engine (`enqueue`), which queues it in
+the same transaction when it keeps a copy elsewhere (Elasticsearch), so an outage loses nothing.
 """
 
 import collections
 import re
+from collections.abc import Sequence
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from core.text import fold
 from search.documents import document_text
+from search.engines import get_engine
+from search.facets import FACETS, FacetDefinition
 from search.models import FacetLabel, IndexQueue, LexiconWord, SearchDocument
-from search.registry import SearchableContent, searchable_type_for, searchable_types
-from search.understanding import TEXT_SEARCH_CONFIG, fold
+from search.registry import SearchableContent, SearchableType, searchable_type_for, searchable_types
+from search.understanding import TEXT_SEARCH_CONFIG
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"[^\W\d_]{3,60}")
@@ -25,11 +28,6 @@ _WORD = re.compile(r"[^\W\d_]{3,60}")
 def clean(text: str) -> str:
     """Text as stored: no control characters (the snippet highlight marks are control characters)."""
     return _CONTROL.sub(" ", text or "").strip()
-
-
-def queue_for_elasticsearch(page_id: int, action: str) -> None:
-    if settings.ELASTICSEARCH_URL:
-        IndexQueue.objects.create(page_id=page_id, action=action)
 
 
 def _visibility(page: Page, restricted_paths: list[str] | None = None) -> str:
@@ -56,11 +54,18 @@ def _texts(content: SearchableContent) -> dict[str, str]:
     return {weight: "\n".join(by_weight[weight]) for weight in ("A", "B", "C", "D")}
 
 
-def document_values(page: Page, content: SearchableContent, kind: str, restricted: list[str] | None = None) -> dict:
+def document_values(
+    page: Page,
+    content: SearchableContent,
+    entry: SearchableType,
+    restricted: list[str] | None = None,
+    *,
+    facets: Sequence[FacetDefinition] = FACETS,
+) -> dict:
+    """The SearchDocument row of `page` (and `text_a`, which goes into the vector only)."""
     texts = _texts(content)
     values = {
         "page_id": page.pk,
-        "kind": kind,
         "title": clean(content.title),
         "url": page.get_url() or page.url_path,
         "text_a": texts["A"],
@@ -70,74 +75,72 @@ def document_values(page: Page, content: SearchableContent, kind: str, restricte
         "visibility": _visibility(page, restricted),
         "municipality": content.municipality.value if content.municipality else "",
         "municipality_label": content.municipality.label if content.municipality else "",
-        "municipalities": list(dict.fromkeys(v.value for v in content.municipalities)),
-        "status": content.status.value if content.status else "",
         "status_label": content.status.label if content.status else "",
-        "target_groups": [v.value for v in content.target_groups],
-        "service_areas": [v.value for v in content.service_areas],
-        "laws": [v.value for v in content.laws],
-        "provisions": list(dict.fromkeys(int(v.value) for v in content.provisions)),
-        "tags": [v.value for v in content.tags],
-        "years": sorted(set(content.years)),
         "period_start": content.period_start,
         "period_end": content.period_end,
         "sort_date": content.period_start or timezone.localdate(page.first_published_at or timezone.now()),
         "last_published_at": page.last_published_at or timezone.now(),
     }
-    values["facet_values"] = facet_values(values)
+    for facet in facets:
+        values[facet.field] = facet.column_value(facet.values(content, entry))
+    values["facet_values"] = facet_values(values, facets=facets)
     return values
 
 
-def facet_values(row: dict) -> list[str]:
+def facet_values(row: dict, *, facets: Sequence[FacetDefinition] = FACETS) -> list[str]:
     """The document's facet values as "param:value", from the columns `document_values` fills."""
-    from search.query import FACETS
-
     values = []
-    for facet in FACETS:
+    for facet in facets:
         column = row[facet.field]
         items = [column] if facet.scalar else column
         values += [f"{facet.param}:{item}" for item in items if item not in ("", None)]
     return values
 
 
-def facet_labels(content: SearchableContent, kind: str, kind_label: str) -> list[tuple[str, str, str]]:
-    labels = [("type", kind, str(kind_label))]
-    labels += [("kommune", v.value, v.label) for v in content.municipalities]
-    if content.status:
-        labels.append(("status", content.status.value, content.status.label))
-    labels += [("maalgruppe", v.value, v.label) for v in content.target_groups]
-    labels += [("fagomraade", v.value, v.label) for v in content.service_areas]
-    labels += [("lov", v.value, v.label) for v in content.laws]
-    labels += [("paragraf", v.value, v.label) for v in content.provisions]
-    labels += [("tag", v.value, v.label) for v in content.tags]
-    labels += [("aar", str(year), str(year)) for year in content.years]
-    return labels
+def facet_labels(
+    content: SearchableContent, entry: SearchableType, *, facets: Sequence[FacetDefinition] = FACETS
+) -> list[tuple[str, str, str]]:
+    """(param, value, label) of every facet value of the page, for FacetLabel."""
+    return [(facet.param, value.value, str(value.label)) for facet in facets for value in facet.values(content, entry)]
 
 
-UPSERT_SQL = f"""
-INSERT INTO search_searchdocument (
-    page_id, kind, title, url, text_b, text_c, text_d, vector, visibility, municipality, municipality_label,
-    municipalities, status, status_label, target_groups, service_areas, laws, provisions, tags, years,
-    period_start, period_end, sort_date, last_published_at, facet_values, indexed_at)
-VALUES (
-    %(page_id)s, %(kind)s, %(title)s, %(url)s, %(text_b)s, %(text_c)s, %(text_d)s,
-    setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_a)s), 'A')
-    || setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_b)s), 'B')
-    || setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_c)s), 'C')
-    || setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_d)s), 'D'),
-    %(visibility)s, %(municipality)s, %(municipality_label)s, %(municipalities)s, %(status)s, %(status_label)s,
-    %(target_groups)s, %(service_areas)s, %(laws)s, %(provisions)s, %(tags)s, %(years)s,
-    %(period_start)s, %(period_end)s, %(sort_date)s, %(last_published_at)s, %(facet_values)s, now())
-ON CONFLICT (page_id) DO UPDATE SET
-    kind = EXCLUDED.kind, title = EXCLUDED.title, url = EXCLUDED.url, text_b = EXCLUDED.text_b,
-    text_c = EXCLUDED.text_c, text_d = EXCLUDED.text_d, vector = EXCLUDED.vector, visibility = EXCLUDED.visibility,
-    municipality = EXCLUDED.municipality, municipality_label = EXCLUDED.municipality_label,
-    municipalities = EXCLUDED.municipalities, status = EXCLUDED.status, status_label = EXCLUDED.status_label,
-    target_groups = EXCLUDED.target_groups, service_areas = EXCLUDED.service_areas, laws = EXCLUDED.laws,
-    provisions = EXCLUDED.provisions, tags = EXCLUDED.tags, years = EXCLUDED.years,
-    period_start = EXCLUDED.period_start, period_end = EXCLUDED.period_end, sort_date = EXCLUDED.sort_date,
-    last_published_at = EXCLUDED.last_published_at, facet_values = EXCLUDED.facet_values, indexed_at = now()
-"""  # noqa: S608 (the configuration name is a constant)
+# The columns written from `document_values`; the vector is computed from the text, indexed_at is now().
+_FIXED_COLUMNS = (
+    "page_id",
+    "title",
+    "url",
+    "text_b",
+    "text_c",
+    "text_d",
+    "visibility",
+    "municipality",
+    "municipality_label",
+    "status_label",
+    "period_start",
+    "period_end",
+    "sort_date",
+    "last_published_at",
+    "facet_values",
+)
+_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('{TEXT_SEARCH_CONFIG}', %(vector_{weight.lower()})s), '{weight}')"
+    for weight in ("A", "B", "C", "D")
+)
+
+
+def upsert_sql(facets: Sequence[FacetDefinition] = FACETS) -> str:
+    """INSERT … ON CONFLICT UPDATE of a SearchDocument row, with a column for every facet."""
+    columns = [*_FIXED_COLUMNS, *(facet.field for facet in facets)]
+    values = [f"%({column})s" for column in columns]
+    updates = [f"{column} = EXCLUDED.{column}" for column in columns[1:]]
+    return (
+        f"INSERT INTO {SearchDocument._meta.db_table} ({', '.join(columns)}, vector, indexed_at)\n"  # noqa: S608
+        f"VALUES ({', '.join(values)}, {_VECTOR_SQL}, now())\n"
+        f"ON CONFLICT (page_id) DO UPDATE SET {', '.join(updates)}, vector = EXCLUDED.vector, indexed_at = now()"
+    )
+
+
+UPSERT_SQL = upsert_sql()
 
 
 def write_documents(rows: list[dict]) -> None:
@@ -211,18 +214,18 @@ def index_page(page: Page) -> bool:
         remove_page(page.pk)
         return False
     content = entry.build(page)
-    row = document_values(page, content, entry.kind)
+    row = document_values(page, content, entry)
     write_documents([row])
     add_to_lexicon(dict.fromkeys(corpus_words(row), 1))
-    add_facet_labels(facet_labels(content, entry.kind, entry.label))
-    queue_for_elasticsearch(page.pk, IndexQueue.Action.INDEX)
+    add_facet_labels(facet_labels(content, entry))
+    get_engine().enqueue(page.pk, IndexQueue.Action.INDEX)
     return True
 
 
 @transaction.atomic
 def remove_page(page_id: int) -> None:
     SearchDocument.objects.filter(page_id=page_id).delete()
-    queue_for_elasticsearch(page_id, IndexQueue.Action.DELETE)
+    get_engine().enqueue(page_id, IndexQueue.Action.DELETE)
 
 
 def index_subtree(page: Page) -> None:
@@ -246,9 +249,9 @@ def rebuild(progress=None, chunk_size: int = 200) -> int:
             batch, labels = [], []
             for page in queryset.iterator(chunk_size=chunk_size):
                 content = entry.build(page)
-                row = document_values(page, content, entry.kind, restricted)
+                row = document_values(page, content, entry, restricted)
                 batch.append(row)
-                labels += facet_labels(content, entry.kind, entry.label)
+                labels += facet_labels(content, entry)
                 counts.update(corpus_words(row))
                 if len(batch) >= chunk_size:
                     write_documents(batch)

@@ -9,11 +9,25 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
+from search.facets import FACETS
 
-class SearchDocument(models.Model):
+
+def _facet_columns() -> type[models.Model]:
+    """An abstract model with one column per facet of search/facets.py, which SearchDocument inherits."""
+    columns = {facet.field: facet.model_field() for facet in FACETS}
+    meta = type("Meta", (), {"abstract": True})
+    return type("FacetColumns", (models.Model,), {"__module__": __name__, "Meta": meta, **columns})
+
+
+FacetColumns = _facet_columns()
+
+
+class SearchDocument(FacetColumns):
+    """One published searchable page as search sees it; the facet columns (kind, municipalities, status, …)
+    come from FacetColumns."""
+
     # NOTE: cascades with the page, so a deleted page leaves the index in the same transaction even without signals.
     page = models.OneToOneField("wagtailcore.Page", primary_key=True, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=30, db_index=True)
     title = models.TextField()
     url = models.CharField(max_length=1000)
     # The text by tsvector weight; B and C are where snippets come from, D is the text of attached documents.
@@ -24,15 +38,7 @@ class SearchDocument(models.Model):
     visibility = models.CharField(max_length=10)
     municipality = models.CharField(max_length=100, blank=True)
     municipality_label = models.CharField(max_length=255, blank=True)
-    municipalities = ArrayField(models.CharField(max_length=100), default=list)
-    status = models.CharField(max_length=30, blank=True)
     status_label = models.CharField(max_length=100, blank=True)
-    target_groups = ArrayField(models.CharField(max_length=100), default=list)
-    service_areas = ArrayField(models.CharField(max_length=100), default=list)
-    laws = ArrayField(models.CharField(max_length=20), default=list)
-    provisions = ArrayField(models.IntegerField(), default=list)
-    tags = ArrayField(models.CharField(max_length=100), default=list)
-    years = ArrayField(models.IntegerField(), default=list)
     # Every facet value as "param:value" (kommune:helsingor, aar:2019), so one pass over the matches counts all.
     facet_values = ArrayField(models.TextField(), default=list)
     period_start = models.DateField(null=True)
@@ -45,9 +51,11 @@ class SearchDocument(models.Model):
     class Meta:
         indexes = [
             GinIndex(fields=["vector"], name="search_doc_vector"),
-            GinIndex(fields=["provisions"], name="search_doc_provisions"),
-            GinIndex(fields=["laws"], name="search_doc_laws"),
-            GinIndex(fields=["municipalities"], name="search_doc_municipalities"),
+            *[
+                GinIndex(fields=[facet.field], name=f"search_doc_{facet.field}")
+                for facet in FACETS
+                if facet.indexed and not facet.scalar
+            ],
             models.Index(fields=["-sort_date"], name="search_doc_sort_date"),
             models.Index(fields=["-last_published_at"], name="search_doc_updated"),
         ]

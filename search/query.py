@@ -28,6 +28,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from search.facets import DATE, FACETS, INTEGER
+
 MAX_QUERY_LENGTH = 500
 MAX_PAGE = 1000
 PER_PAGE = 10
@@ -39,34 +41,19 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
 
 
-@dataclasses.dataclass(frozen=True)
-class FacetDefinition:
-    param: str  # the URL parameter
-    field: str  # the SearchDocument column, an array unless `scalar`
-    label: str
-    integer: bool = False
-    scalar: bool = False
-
-
-FACETS = (
-    FacetDefinition("type", "kind", gettext_lazy("Type"), scalar=True),
-    FacetDefinition("kommune", "municipalities", gettext_lazy("Kommune")),
-    FacetDefinition("status", "status", gettext_lazy("Status"), scalar=True),
-    FacetDefinition("maalgruppe", "target_groups", gettext_lazy("Målgruppe")),
-    FacetDefinition("fagomraade", "service_areas", gettext_lazy("Fagområde")),
-    FacetDefinition("lov", "laws", gettext_lazy("Lov")),
-    FacetDefinition("paragraf", "provisions", gettext_lazy("Paragraf"), integer=True),
-    FacetDefinition("aar", "years", gettext_lazy("År"), integer=True),
-    FacetDefinition("tag", "tags", gettext_lazy("Emneord")),
-)
-FACETS_BY_PARAM = {facet.param: facet for facet in FACETS}
-
 SORTS = {
     "relevans": gettext_lazy("Relevans"),
     "nyeste": gettext_lazy("Nyeste"),
     "opdateret": gettext_lazy("Senest opdateret"),
 }
 DEFAULT_SORT = "relevans"
+
+
+# What the user is told when a facet value cannot be of the facet's type (keywords take any text).
+_INVALID = {
+    INTEGER: gettext_lazy("%(param)s skal være et tal, ikke »%(value)s«."),
+    DATE: gettext_lazy("%(param)s skal være en dato (ÅÅÅÅ-MM-DD), ikke »%(value)s«."),
+}
 
 
 def clean_text(value: str) -> str:
@@ -109,10 +96,8 @@ class SearchQuery:
                 value = clean_text(raw)[:100]
                 if not value:
                     continue
-                if facet.integer and not value.isdigit():
-                    query.errors.append(
-                        _("%(param)s skal være et tal, ikke »%(value)s«.") % {"param": facet.param, "value": value[:30]}
-                    )
+                if not facet.accepts(value):
+                    query.errors.append(_INVALID[facet.type] % {"param": facet.param, "value": value[:30]})
                     continue
                 if value not in values:
                     values.append(value)

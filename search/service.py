@@ -7,25 +7,16 @@ then any of the words instead of all of them.
 
 import logging
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
-from search.engines.postgres import PostgresEngine
+from search.engines import get_engine
+from search.facets import FACETS, FACETS_BY_PARAM
 from search.models import FacetLabel
-from search.query import FACETS, FACETS_BY_PARAM, Facet, FacetCount, SearchQuery, SearchResult
+from search.query import Facet, FacetCount, SearchQuery, SearchResult
 from search.registry import kind_labels
 from search.understanding import understand
 
 logger = logging.getLogger(__name__)
-
-
-def get_engine():
-    """Elasticsearch when ELASTICSEARCH_URL is set (answering from PostgreSQL when it cannot), else PostgreSQL."""
-    if settings.ELASTICSEARCH_URL:
-        from search.engines.elasticsearch import ElasticsearchEngine
-
-        return ElasticsearchEngine(settings.ELASTICSEARCH_URL, fallback=PostgresEngine())
-    return PostgresEngine()
 
 
 def _known_filters(query: SearchQuery) -> None:

@@ -5,7 +5,8 @@ from urllib.parse import urlencode
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from search.query import FACETS, FACETS_BY_PARAM, SORTS, SearchQuery
+from search.facets import FACETS, FACETS_BY_PARAM
+from search.query import SORTS, SearchQuery
 from search.service import active_filter_labels, search
 
 

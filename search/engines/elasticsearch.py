@@ -9,22 +9,26 @@ synonyms, and folding of accents other than æ, ø and å). Query understanding 
 abbreviations, compounds from the corpus lexicon) is the same as for PostgreSQL: see understanding.py.
 """
 
+import functools
 import logging
+from collections.abc import Sequence
 
 from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk
 from elasticsearch_dsl import Q, Search
 
+from search.engines.base import EngineUnavailable, SearchEngine, no_progress, no_report
+from search.facets import FACETS, FacetDefinition
 from search.models import IndexQueue, SearchDocument
-from search.query import FACETS, HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
+from search.query import HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
 from search.registry import abbreviations, kind_labels
 
 logger = logging.getLogger(__name__)
 
 INDEX_NAME = "frikommune-search"
+BATCH_SIZE = 500
+SYNC_BATCH_SIZE = 1000
 TEXT_FIELDS = {"title": 4.0, "text_b": 2.0, "text_c": 1.0, "text_d": 0.5}
-KEYWORD_FACETS = ("kind", "municipalities", "status", "target_groups", "service_areas", "laws", "tags")
-INTEGER_FACETS = ("provisions", "years")
 SORTS = {
     "relevans": ["_score", {"sort_date": {"order": "desc", "missing": "_last"}}, {"page_id": "desc"}],
     "nyeste": [{"sort_date": {"order": "desc", "missing": "_last"}}, {"page_id": "desc"}],
@@ -82,12 +86,11 @@ def index_settings() -> dict:
     }
 
 
-def index_mappings() -> dict:
+def index_mappings(*, facets: Sequence[FacetDefinition] = FACETS) -> dict:
     text = {"type": "text", "analyzer": "danish_index", "search_analyzer": "danish_search"}
     properties = {name: dict(text) for name in TEXT_FIELDS}
     properties["title"]["fields"] = {"prefix": {"type": "search_as_you_type", "analyzer": "danish_index"}}
-    properties |= {name: {"type": "keyword"} for name in KEYWORD_FACETS}
-    properties |= {name: {"type": "integer"} for name in INTEGER_FACETS}
+    properties |= {facet.field: facet.elasticsearch_mapping() for facet in facets}
     properties |= {
         "page_id": {"type": "long"},
         "url": {"type": "keyword", "index": False},
@@ -103,7 +106,7 @@ def index_mappings() -> dict:
     return {"dynamic": "strict", "properties": properties}
 
 
-def document_source(document: SearchDocument) -> dict:
+def document_source(document: SearchDocument, *, facets: Sequence[FacetDefinition] = FACETS) -> dict:
     source = {
         "page_id": document.page_id,
         "title": document.title,
@@ -115,10 +118,9 @@ def document_source(document: SearchDocument) -> dict:
         "municipality": document.municipality,
         "municipality_label": document.municipality_label,
         "status_label": document.status_label,
-        "kind": document.kind,
     }
-    for name in KEYWORD_FACETS[1:] + INTEGER_FACETS:
-        source[name] = getattr(document, name)
+    for facet in facets:
+        source[facet.field] = facet.elasticsearch_value(getattr(document, facet.field))
     for name in ("period_start", "period_end", "sort_date", "last_published_at"):
         value = getattr(document, name)
         source[name] = value.isoformat() if value else None
@@ -152,7 +154,7 @@ def _filter_query(query) -> dict[str, Q]:
         values = query.filters.get(facet.param)
         if values:
             field = facet.field
-            filters[facet.param] = Q("terms", **{field: [int(v) for v in values] if facet.integer else list(values)})
+            filters[facet.param] = Q("terms", **{field: [facet.elasticsearch_value(facet.parse(v)) for v in values]})
     return filters
 
 
@@ -181,14 +183,23 @@ def build_search(query, *, understanding, reader: bool, match_any: bool = False,
     return search.source(excludes=["text_b", "text_c", "text_d"])
 
 
-class ElasticsearchEngine:
+@functools.cache
+def client_for(url: str, timeout: float = 5.0) -> Elasticsearch:
+    """The client for a server, one per process: it holds the pool of connections every request shares."""
+    return Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+
+
+class ElasticsearchEngine(SearchEngine):
+    """Answers from a copy of SearchDocument in Elasticsearch, delivered through IndexQueue; `fallback` (the
+    PostgreSQL engine) answers when the server does not, and builds the documents the copy is made from."""
+
     name = "elasticsearch"
 
-    def __init__(self, url: str, *, fallback, index: str = INDEX_NAME, timeout: float = 5.0):
+    def __init__(self, url: str, *, fallback: SearchEngine, index: str = INDEX_NAME, timeout: float = 5.0):
         self.url = url
         self.index = index
         self.fallback = fallback
-        self.client = Elasticsearch(url, request_timeout=timeout, max_retries=0, retry_on_timeout=False)
+        self.client = client_for(url, timeout)
 
     def search(self, query, *, understanding, reader: bool, match_any: bool = False):
         from search.query import SearchResult
@@ -279,13 +290,14 @@ class ElasticsearchEngine:
         indexed, _errors = bulk(self.client, actions, refresh="wait_for")
         return indexed
 
-    def rebuild(self, progress=None) -> int:
+    def copy_documents(self, progress=None) -> int:
+        """Create the index afresh and copy every SearchDocument into it; the queue is then delivered too."""
         self.create_index(recreate=True)
         count = 0
         batch = []
-        for document in SearchDocument.objects.order_by("page_id").iterator(chunk_size=500):
+        for document in SearchDocument.objects.order_by("page_id").iterator(chunk_size=BATCH_SIZE):
             batch.append(document)
-            if len(batch) >= 500:
+            if len(batch) >= BATCH_SIZE:
                 count += self.index_documents(batch)
                 if progress:
                     progress(len(batch))
@@ -297,8 +309,36 @@ class ElasticsearchEngine:
         IndexQueue.objects.all().delete()
         return count
 
-    def sync(self, *, limit: int = 1000, progress=None) -> int:
-        """Deliver queued changes; a failed delivery stays queued with its error and is retried next time."""
+    def rebuild(self, *, progress=no_progress, report=no_report) -> int:
+        count = self.fallback.rebuild(progress=progress, report=report)  # the documents the copy is made from
+        with progress("Elasticsearch", count) as advance:
+            try:
+                indexed = self.copy_documents(progress=advance)
+            except Exception as error:
+                raise EngineUnavailable(f"Elasticsearch på {self.url} svarer ikke: {error}") from error
+        report(f"Elasticsearch: {indexed} dokumenter.")
+        return indexed
+
+    def enqueue(self, page_id: int, action: str) -> None:
+        IndexQueue.objects.create(page_id=page_id, action=action)
+
+    def sync(self, *, progress=no_progress, report=no_report) -> int:
+        delivered = 0
+        with progress("Elasticsearch", IndexQueue.objects.count()) as advance:
+            try:
+                while done := self.deliver_queued(limit=SYNC_BATCH_SIZE):
+                    delivered += done
+                    advance(done)
+            except Exception as error:
+                raise EngineUnavailable(
+                    f"Elasticsearch på {self.url} svarer ikke; "
+                    f"{IndexQueue.objects.count()} ændringer venter stadig i køen: {error}"
+                ) from error
+        report(f"Leveret {delivered} ændringer til Elasticsearch.")
+        return delivered
+
+    def deliver_queued(self, *, limit: int = SYNC_BATCH_SIZE) -> int:
+        """Deliver up to `limit` queued changes; a failed delivery stays queued with its error and is retried."""
         entries = list(IndexQueue.objects.order_by("id")[:limit])
         if not entries:
             return 0
@@ -323,9 +363,15 @@ class ElasticsearchEngine:
             IndexQueue.objects.bulk_update(entries, ["attempts"])
             raise
         IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).delete()
-        if progress:
-            progress(len(entries))
         return len(entries)
+
+    def status(self) -> list[str]:
+        count = self.count()
+        return [
+            *self.fallback.status(),
+            f"Elasticsearch: {count if count is not None else 'svarer ikke'}",
+            f"Kø: {IndexQueue.objects.count()} ændringer venter",
+        ]
 
     def count(self) -> int | None:
         try:

@@ -7,7 +7,11 @@ matches and cuts `ts_headline` snippets for the page of hits shown only.
 
 from django.db import connection
 
-from search.query import FACETS, HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
+from search import indexing
+from search.engines.base import SearchEngine, no_progress, no_report
+from search.facets import FACETS
+from search.models import LexiconWord, SearchDocument
+from search.query import HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
 from search.registry import kind_labels
 from search.understanding import TEXT_SEARCH_CONFIG
 
@@ -86,14 +90,35 @@ def text_conditions(understanding, *, match_any: bool) -> tuple[str, list]:
 
 
 def facet_condition(facet, values) -> tuple[str, list]:
+    parsed = [facet.parse(value) for value in values]
     if facet.scalar:
-        return f"{facet.field} = ANY(%s)", [list(values)]
-    cast = "int[]" if facet.integer else "varchar[]"
-    return f"{facet.field} && %s::{cast}", [[int(v) for v in values] if facet.integer else list(values)]
+        return f"{facet.field} = ANY(%s)", [parsed]
+    return f"{facet.field} && %s::{facet.sql_array_type}", [parsed]
 
 
-class PostgresEngine:
+class PostgresEngine(SearchEngine):
+    """Answers from SearchDocument, which is written in the same transaction as the pages: nothing to queue."""
+
     name = "postgres"
+
+    def rebuild(self, *, progress=no_progress, report=no_report) -> int:
+        with progress("PostgreSQL", indexing.count_indexable()) as advance:
+            count = indexing.rebuild(progress=advance)
+        report(f"PostgreSQL: {count} dokumenter, {LexiconWord.objects.count()} ord i leksikonet.")
+        return count
+
+    def sync(self, *, progress=no_progress, report=no_report) -> int:
+        report("PostgreSQL-indekset opdateres sammen med siderne; der er intet at synkronisere.")
+        return 0
+
+    def enqueue(self, page_id: int, action: str) -> None:
+        pass  # the index changed with the page, in the same transaction
+
+    def status(self) -> list[str]:
+        return [
+            f"PostgreSQL: {SearchDocument.objects.count()} af {indexing.count_indexable()} sider",
+            f"Leksikon: {LexiconWord.objects.count()} ord",
+        ]
 
     def search(self, query, *, understanding, reader: bool, match_any: bool = False):
         """Hits, facet counts and total for `query`; `reader` is True for logged-in network readers."""
@@ -163,7 +188,7 @@ class PostgresEngine:
         facets = []
         for facet in FACETS:
             values = by_facet[facet.param]
-            if facet.param == "aar":
+            if facet.order_by_value:
                 values.sort(key=lambda v: v.value, reverse=True)
             else:
                 values.sort(key=lambda v: (-v.count, v.label.casefold()))
