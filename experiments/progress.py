@@ -161,6 +161,15 @@ class Table:
     show_totals: bool = True
 
     @property
+    def labelled_rows(self) -> list[tuple[TableRow, list[tuple[int, str]]]]:
+        """Each row with its values paired with their column's heading, which a phone shows beside each value."""
+        return [(row, list(zip(row.values, self.columns, strict=True))) for row in self.rows]
+
+    @property
+    def total_cells(self) -> list[tuple[int, str]]:
+        return list(zip(self.column_totals, self.columns, strict=True))
+
+    @property
     def column_totals(self) -> list[int]:
         return [sum(row.values[i] for row in self.rows) for i in range(len(self.columns))]
 

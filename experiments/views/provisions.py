@@ -24,7 +24,7 @@ class ProvisionListView(TemplateView):
             provisions = provisions.filter(law__key=law_key)
         rows = []
         for provision in provisions:
-            counts = [getattr(provision, name) for name, _label in _decision_columns()]
+            counts = [(label, getattr(provision, name)) for name, label in _decision_columns()]
             rows.append((provision, counts))
         context.update(
             rows=rows,

@@ -136,8 +136,8 @@ def test_status_per_municipality_and_exemptions_per_law_match_independent_counts
             assert value == laws[(row.key, decisions[column])], (row.key, column)
 
     html = response.content.decode()
-    assert "<caption>Forsøg pr. kommune og status</caption>" in html
-    assert '<th scope="row"><a href="/kommuner/helsingor/">Helsingør</a></th>' in html
+    assert '<caption id="status-by-municipality-caption">Forsøg pr. kommune og status</caption>' in html
+    assert '<th scope="row" data-title="Kommune"><a href="/kommuner/helsingor/">Helsingør</a></th>' in html
     assert 'data-chart="{&quot;type&quot;: &quot;stacked-bar&quot;' in html
 
 
@@ -258,8 +258,12 @@ def test_every_table_has_a_caption_and_scoped_headers(client, registry):
     tables = re.findall(r"<table.*?</table>", html, flags=re.S)
     assert len(tables) >= 3
     for table in tables:
-        assert "<caption>" in table
+        caption = re.search(r'<caption id="([^"]+)">', table).group(1)
         assert '<th scope="col"' in table and '<th scope="row"' in table
+        # The table's scroll container is a labelled region a keyboard user can reach (and scroll) with Tab.
+        assert f'role="region" aria-labelledby="{caption}" tabindex="0"' in html
+        # On a phone every cell is read with its column's heading.
+        assert re.search(r"<td(?![^>]*data-title)", table) is None
     assert html.count("<canvas") == 3
 
 

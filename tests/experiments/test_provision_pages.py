@@ -61,6 +61,15 @@ def test_provision_list_filters_by_law(client, sought):
     assert len(rows(client.get("/paragraffer/", {"lov": "XYZ"}).content.decode(), "provisions-table")) == 3
 
 
+def test_provision_table_is_a_keyboard_reachable_region_and_reflows_on_a_phone(client, sought):
+    html = client.get("/paragraffer/").content.decode()
+    assert 'role="region" aria-labelledby="provisions-caption" tabindex="0"' in html
+    wide = r'<table class="[^"]*table--responsive-headers[^"]*" id="provisions-table">.*?</table>'
+    body = re.search(wide, html, re.S).group(0).split("<tbody>")[1]
+    assert re.search(r"<t[dh](?! scope=\"col\")(?![^>]*data-title)", body) is None
+    assert 'data-title="Imødekommet"' in body
+
+
 def test_provision_page_gathers_experiments_results_learnings_and_articles(client, sought):
     from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
 
