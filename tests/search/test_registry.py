@@ -18,15 +18,10 @@ def test_experiments_register_the_abbreviations_and_the_legal_vocabulary():
     assert vocabulary.resolve_provisions is resolve_provisions
 
 
-def test_abbreviations_are_registered_folded():
-    abbreviations = {}
-    original = registry._abbreviations
-    registry._abbreviations = abbreviations
-    try:
-        registry.register_abbreviations({"ÉUF": "Én Udvidet Forvaltning"})
-        assert registry.abbreviations() == {"euf": "Én Udvidet Forvaltning"}
-    finally:
-        registry._abbreviations = original
+def test_abbreviations_are_registered_folded(monkeypatch):
+    monkeypatch.setattr(registry, "_abbreviations", {})
+    registry.register_abbreviations({"ÉUF": "Én Udvidet Forvaltning"})
+    assert registry.abbreviations() == {"euf": "Én Udvidet Forvaltning"}
 
 
 @pytest.mark.django_db
