@@ -107,11 +107,13 @@ _LAW_BEFORE = _compile(rf"\s*{_LAW}")
 _LAW_AFTER = _compile(rf"\s*,?\s*(?:i\s+)?{_LAW}")
 _SIGN = _compile(rf"\s*(§§?|paragraf(?:fer)?(?!{_LETTER}))")
 # A letter after the number is a suffix ("13 a"), except the preposition in "§ 140 i serviceloven".
-_PARAGRAPH = _compile(rf"\s*(\d+)(?:\s*(?!i\s+(?!{_KEYWORD}){_LETTER})({_LETTER})(?!{_LETTER}))?")
+# No Danish law numbers a paragraph, stk. or nr. past four digits; a longer number is not read as one.
+MAX_DIGITS = 4
+_PARAGRAPH = _compile(rf"\s*(\d{{1,{MAX_DIGITS}}})(?!\d)(?:\s*(?!i\s+(?!{_KEYWORD}){_LETTER})({_LETTER})(?!{_LETTER}))?")
 _DASH = _compile(rf"\s*([-‐‑–—]|til(?!{_LETTER}))")
 _STK = _compile(rf"\s*,?\s*((?:stykke|stk)(?!{_LETTER})\.?)")
 _NR = _compile(rf"\s*,?\s*((?:nummer|nr)(?!{_LETTER})\.?)")
-_NUMBER = _compile(r"\s*(\d+)")
+_NUMBER = _compile(rf"\s*(\d{{1,{MAX_DIGITS}}})(?!\d)")
 _END = _compile(r"\s*\.?\s*\Z")
 _START = _compile(rf"{_LAW}|§|(?<!{_LETTER})paragraf")
 
@@ -119,10 +121,11 @@ _START = _compile(rf"{_LAW}|§|(?<!{_LETTER})paragraf")
 def _complaint(what: str, text: str, start: int, end: int) -> ReferenceError:
     """Blame the word after text[start:end], where a number was expected."""
     marker = text[start:end]
-    word = re.match(r"\s*[^\s,;]+", text[end:])
+    word = re.match(r"\s*[^\s,;]{1,12}", text[end:])
     if word is None:
         return ReferenceError(f'Mangler {what} efter "{marker}"', text)
-    return ReferenceError(f'Kunne ikke forstå "{marker}{word.group()}"', text)
+    ellipsis = "…" if re.match(r"[^\s,;]", text[end + word.end() :]) else ""
+    return ReferenceError(f'Kunne ikke forstå "{marker}{word.group()}{ellipsis}"', text)
 
 
 def _no_reference(text: str) -> ReferenceError:

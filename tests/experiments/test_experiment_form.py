@@ -97,3 +97,24 @@ def test_builds_on_may_not_go_round_in_a_circle(network, add_experiment):
     first.builds_on = None
     third.builds_on = first
     third.full_clean()  # a chain without a circle is fine
+
+
+@pytest.mark.parametrize(
+    ("reference", "message"),
+    [
+        ("SEL § 1, stk. 99999", "Kunne ikke forstå"),
+        ("SEL § 123456789", "Kunne ikke forstå"),
+        ("SEL §§ 1-99999", "Kunne ikke forstå"),
+        ("LAB § 2, nr. " + "9" * 5000, "højst"),
+    ],
+)
+def test_a_reference_with_a_number_no_law_has_is_refused_with_a_message(
+    client, editor, experiment_form_data, reference, message
+):
+    data = experiment_form_data("Stort tal", "stort-tal", exemptions=[reference])
+
+    response = client.post(add_url(municipality("helsingor")), data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ExperimentPage.objects.filter(slug="stort-tal").exists()
