@@ -5,8 +5,10 @@ action (the URLs a browser or a hand-made request would hit) and then checks the
 effect, a refused one answered with a redirect to the dashboard (or the login page, for users without admin
 access) or a 403 and changed nothing at all.
 
-The acting user always belongs to Helsingør; the targets are pages in Helsingør (own) and in Hillerød and Ballerup
-(other municipalities).
+The acting user always belongs to Helsingør; the targets are pages in Helsingør (own) and in Hillerød (another
+municipality). Every municipality gets the same groups and rights from `setup_network`, so one other municipality
+stands for all of them. Users without access to the admin (staff, ministry, anonymous) are refused by that one
+gate before the page is looked at, so for them the own municipality's column is the whole test.
 """
 
 import datetime
@@ -23,7 +25,8 @@ from municipalities.models import MunicipalityPage
 pytestmark = pytest.mark.django_db
 
 OWN = "helsingor"
-MUNICIPALITIES = ["helsingor", "hillerod", "ballerup"]
+OTHER = "hillerod"
+MUNICIPALITIES = [OWN, OTHER]
 NEW_TITLE = "Ændret titel"
 DRAFT_TITLE = "Ventende udkast"
 
@@ -302,7 +305,7 @@ def assert_refused(kind, response, role, page):
 CASES = [
     pytest.param(role, slug, action, MATRIX[role][action][0 if slug == OWN else 1], id=f"{role}-{slug}-{action}")
     for role in MATRIX
-    for slug in MUNICIPALITIES
+    for slug in (MUNICIPALITIES if role in ADMIN_ROLES else [OWN])
     for action in ACTIONS
 ]
 
@@ -508,7 +511,6 @@ CLOSED_ARTICLE = "Notat kun for netværket"
 OPEN_ARTICLE = "Offentlig læring"
 READERS = [
     ("staff", "helsingor"),
-    ("staff", "ballerup"),
     ("ministry", None),
     ("editors", "helsingor"),
     ("coordinators", "ballerup"),
@@ -630,7 +632,7 @@ def test_a_draft_does_not_open_a_network_only_page_until_it_is_published(
     assert client.get(page.url).status_code == 200
 
 
-@pytest.mark.parametrize("target", ["hillerod", "ballerup", "kommuner", "home"])
+@pytest.mark.parametrize("target", [OTHER, "kommuner", "home"])
 def test_editors_cannot_touch_other_municipalities_or_the_pages_above_them(client, make_user, target):
     from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
