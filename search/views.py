@@ -14,6 +14,27 @@ def _url(params) -> str:
     return reverse("search") + ("?" + urlencode(params) if params else "")
 
 
+# How many values of a facet show before "Vis alle (N)"; selected values always show.
+FACET_TOP_VALUES = 5
+
+
+def _facet_panel(facet) -> dict:
+    """A facet as the page shows it: its first values and the selected ones at once, the rest behind "Vis alle"."""
+    values = [
+        {"id": f"facet-{facet.param}-{index}", "value": value} for index, value in enumerate(facet.values, start=1)
+    ]
+    shown = [item for index, item in enumerate(values) if index < FACET_TOP_VALUES or item["value"].selected]
+    rest = [item for index, item in enumerate(values) if index >= FACET_TOP_VALUES and not item["value"].selected]
+    return {
+        "param": facet.param,
+        "label": facet.label,
+        "shown": shown,
+        "rest": rest,
+        "total": len(values),
+        "selected": sum(1 for value in facet.values if value.selected),
+    }
+
+
 def _page_numbers(page: int, num_pages: int, window: int = 2) -> list[int]:
     return [n for n in range(1, num_pages + 1) if n in (1, num_pages) or abs(n - page) <= window]
 
@@ -39,7 +60,8 @@ def search_view(request):
     context = {
         "result": result,
         "query": result.query,
-        "facets": [facet for facet in result.facets if facet.values],
+        "facets": [_facet_panel(facet) for facet in result.facets if facet.values],
+        "selected_count": sum(len(values) for values in result.query.filters.values()),
         "active_filters": active_filters,
         "clear_url": _url([("q", result.query.text)] if result.query.text else []),
         "pages": pages,
