@@ -1,4 +1,12 @@
-"""Fixtures shared by the whole suite. Every test that touches data runs on a real PostgreSQL."""
+"""Fixtures shared by the whole suite. Every test that touches data runs on a real PostgreSQL.
+
+Most tests run in a transaction that is rolled back. Tests that drive the site over HTTP (tests/browser/,
+tests/api/) need committed data, since the server thread reads through its own connection: those that only read
+share one data set per test module, committed once and emptied again after the module (`committed_data`); those that
+write are marked `django_db(transaction=True)` and get their own data, emptied after the test.
+"""
+
+from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
@@ -8,11 +16,79 @@ from municipalities.permissions import coordinators_group_name, editors_group_na
 from network.setup import setup_network
 
 
+def restore_wagtail_base():
+    """Wagtail's migrations make a root page, a root collection and a locale; a flushed database has none."""
+    from wagtail.models import Collection, Locale, Page
+
+    Locale.objects.get_or_create(language_code="da")
+    if not Page.get_first_root_node():
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if not Collection.get_first_root_node():
+        Collection.add_root(name="Root")
+
+
+def reset_database():
+    """Every table emptied, as after a transactional test, then Wagtail's starting rows and the network put back."""
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    restore_wagtail_base()
+    setup_network()
+
+
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The network as `setup_network` makes it, once per test database; each test rolls back its own changes."""
+def django_db_setup(request, django_db_setup, django_db_blocker):
+    """The network as `setup_network` makes it, once per test database; each test rolls back its own changes.
+
+    A reused test database (--reuse-db) is emptied first: Django's test runner has already applied any new
+    migration to it, and an interrupted run may have left committed rows behind.
+    """
+    reused = request.config.getoption("reuse_db") and not request.config.getoption("create_db")
     with django_db_blocker.unblock():
-        setup_network()
+        if reused:
+            reset_database()
+        else:
+            setup_network()
+
+
+@pytest.fixture(scope="session")
+def committed_server(django_db_setup, django_db_blocker):
+    """A live server for the test modules that share committed data (see `committed_data`).
+
+    It is not pytest-django's `live_server`: a test that uses that one is made transactional, and its database is
+    emptied after every test.
+    """
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    yield server
+    server.stop()
+    # A request thread that a client left on a keep-alive connection still holds its database connection, and
+    # the test database cannot be dropped while it does.
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
+@contextmanager
+def committed_data(django_db_blocker, build):
+    """Rows that `build()` commits, shared by the read-only tests of a module and emptied after its last test.
+
+    pytest-django runs tests with database access first and tests without it last; these tests ask for none (the
+    `site` and `api` fixtures open the database to them), so they run after every test that rolls back or empties
+    the database and cannot be interleaved with them.
+    """
+    with django_db_blocker.unblock():
+        built = build()
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            reset_database()
 
 
 @pytest.fixture
@@ -98,6 +174,11 @@ def add_experiment(db):
     visibility="network", published=datetime, live=True, **fields): an experiment page built straight from the
     models, with results=N, learnings=N, evaluations=N, partners=[slug], target_groups=[TargetGroup], tags=[name].
     """
+    return experiment_builder()
+
+
+def experiment_builder():
+    """The `add_experiment` function, for fixtures of a wider scope than a test."""
     import datetime as dt
     import itertools
 

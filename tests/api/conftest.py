@@ -1,4 +1,7 @@
-"""A small registry served by a live server: the API is exercised over real HTTP."""
+"""A small registry served by a live server: the API is exercised over real HTTP.
+
+Every test here only reads, so the registry is committed once per test module and emptied after its last test.
+"""
 
 import datetime
 import re
@@ -6,6 +9,11 @@ from dataclasses import dataclass
 
 import pytest
 import requests
+
+from tests.conftest import committed_data, experiment_builder, restore_wagtail_base
+
+# The account `network_reader` signs in with; created with the registry.
+READER, READER_PASSWORD = "sagsbehandler", "test-password-1"
 
 D = datetime.date
 
@@ -21,22 +29,18 @@ class Registry:
     network_article: object
 
 
-def restore_wagtail_base():
-    """Wagtail's migrations make a root page, a root collection and a locale; a flushed database has none."""
-    from wagtail.models import Collection, Locale, Page
+def build_registry(url: str) -> Registry:
+    from django.contrib.auth.models import User
 
-    Locale.objects.get_or_create(language_code="da")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
-
-
-def build_registry(add_experiment, url: str) -> Registry:
     from experiments.models import Provision, ServiceArea, TargetGroup
     from experiments.references import parse_reference
     from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
+    from network.setup import setup_network
 
+    restore_wagtail_base()
+    setup_network()
+    User.objects.create_user(username=READER, password=READER_PASSWORD)
+    add_experiment = experiment_builder()
     families, youth = TargetGroup.objects.order_by("name")[:2]
     jobcenter = ServiceArea.objects.order_by("name").first()
     family = add_experiment(
@@ -91,37 +95,40 @@ def build_registry(add_experiment, url: str) -> Registry:
     return Registry(url, family, sickness, internal, draft, article, network_article)
 
 
-@pytest.fixture
-def api(live_server, transactional_db, add_experiment):
-    """The registry above, committed, behind a live server; emptied again after the test."""
-    from network.setup import setup_network
-
-    restore_wagtail_base()
-    setup_network()
-    return build_registry(add_experiment, live_server.url)
+@pytest.fixture(scope="module")
+def registry(committed_server, django_db_blocker):
+    with committed_data(django_db_blocker, lambda: build_registry(committed_server.url)) as registry:
+        yield registry
 
 
 @pytest.fixture
-def anonymous(api) -> requests.Session:
-    return requests.Session()
+def api(registry, django_db_blocker):
+    """The registry above, committed, behind a live server; the database is open to the test."""
+    with django_db_blocker.unblock():
+        yield registry
 
 
 @pytest.fixture
-def network_reader(api) -> requests.Session:
+def anonymous(api):
+    # Closed after the test: an open keep-alive connection keeps a server thread's database connection open.
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture
+def network_reader(api):
     """A requests session of a network reader, logged in through the site's own login form as a browser would."""
-    from django.contrib.auth.models import User
-
-    base_url, username = api.url, "sagsbehandler"
-    User.objects.create_user(username=username, password="test-password-1")
+    base_url = api.url
     session = requests.Session()
     form = session.get(f"{base_url}/log-ind/", timeout=10)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
     response = session.post(
         f"{base_url}/log-ind/",
-        data={"username": username, "password": "test-password-1", "csrfmiddlewaretoken": token},
+        data={"username": READER, "password": READER_PASSWORD, "csrfmiddlewaretoken": token},
         headers={"Referer": f"{base_url}/log-ind/"},
         timeout=10,
         allow_redirects=False,
     )
     assert response.status_code == 302, response.text[:500]
-    return session
+    yield session
+    session.close()

@@ -3,6 +3,9 @@
 Playwright's own browser download is never used: the tests launch /usr/bin/chromium (`CHROMIUM` overrides) and are
 skipped, with the reason printed by `-ra`, when it is not installed. One browser serves each test module; each test
 gets a fresh context (cookies, storage) and saves a full-page screenshot under var/screenshots/.
+
+The site is built once per test module for the tests that only read it. A test that changes it (publishes a
+page, say) is marked `@pytest.mark.django_db(transaction=True)` and gets a site of its own, emptied after it.
 """
 
 import datetime
@@ -12,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import PASSWORD
+from tests.conftest import committed_data, restore_wagtail_base
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -63,14 +67,30 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
+def writes(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(scope="module")
+def shared_site(committed_server, django_db_blocker):
+    with committed_data(django_db_blocker, lambda: build_site(committed_server.url)) as site:
+        yield site
+
+
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(request, committed_server, django_db_blocker):
     """The network as setup_network makes it plus the experiments, articles and people the journeys need.
 
-    The live server reads committed data, so these tests run in a transactional database that is emptied after
-    each test; Wagtail's own starting rows (root page, root collection, locale) are put back first.
+    The server reads committed data. A test that only reads shares one site with the others; a test marked
+    `django_db(transaction=True)` builds its own in a transactional database that is emptied after it.
     """
-    return build_site(live_server.url)
+    if writes(request):
+        yield build_site(committed_server.url)
+        return
+    shared = request.getfixturevalue("shared_site")
+    with django_db_blocker.unblock():
+        yield shared
 
 
 @pytest.fixture
@@ -93,17 +113,6 @@ class Site:
     def __init__(self, url, **things):
         self.url = url
         self.__dict__.update(things)
-
-
-def _restore_wagtail_base():
-    """Wagtail's migrations make a root page, a root collection and a locale; a flushed database has none."""
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code="da")
-    if not Page.get_first_root_node():
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if not Collection.get_first_root_node():
-        Collection.add_root(name="Root")
 
 
 def _user(username, *groups, first_name="", last_name=""):
@@ -145,7 +154,7 @@ def build_site(url: str) -> Site:
     )
     from network.setup import setup_network
 
-    _restore_wagtail_base()
+    restore_wagtail_base()
     setup_network()
     helsingor = MunicipalityPage.objects.get(slug="helsingor")
     hillerod = MunicipalityPage.objects.get(slug="hillerod")

@@ -3,6 +3,7 @@ ministry follows progress, and visitors are kept out of what is for the network 
 
 import re
 
+import pytest
 from openpyxl import load_workbook
 
 from tests.browser.helpers import SCREENSHOTS, log_in, log_in_admin, screenshot
@@ -36,6 +37,7 @@ def test_staff_member_searches_narrows_by_two_facets_and_opens_the_experiment(pa
     screenshot(page, "1-soegning-forsoeget")
 
 
+@pytest.mark.django_db(transaction=True)  # it publishes a page: a site of its own, emptied afterwards
 def test_project_manager_registers_experiment_and_coordinator_publishes_it(page, browser, site):
     log_in_admin(page, "projektleder-helsingor")
     page.goto(f"/admin/pages/add/experiments/experimentpage/{site.helsingor.pk}/")
