@@ -218,6 +218,16 @@ class Provision(index.Indexed, models.Model):
         return sorted(seen.values(), key=lambda p: (p.law.in_force_from is not None, p.law.in_force_from or 0, p.pk))
 
 
+class ExemptionRequestQuerySet(models.QuerySet):
+    def with_basis_end(self):
+        """Those whose legal basis has an end date or an extension, their extensions fetched (the page's timeline)."""
+        return (
+            self.filter(models.Q(basis_ends_on__isnull=False) | models.Q(extensions__isnull=False))
+            .distinct()
+            .prefetch_related("extensions")
+        )
+
+
 class ExemptionRequest(Orderable):
     """One experiment's request to be exempted from one provision, and what the government decided."""
 
@@ -240,6 +250,16 @@ class ExemptionRequest(Orderable):
         help_text=_("Fx bekendtgørelse eller lov, der giver fritagelsen."),
     )
     barrier = models.TextField(_("hvorfor reglen er en barriere"), blank=True)
+    # The legal basis has its own expiry (lov nr. 658 af 8. juni 2017 allowed experiments until 31 Dec 2021), and
+    # later laws extended some provisions more than once: each extension is an ExemptionExtension.
+    basis_ends_on = models.DateField(
+        _("hjemmel udløber"),
+        null=True,
+        blank=True,
+        help_text=_("Den dato, hvor hjemlen til fritagelsen udløber, fx 31.12.2021."),
+    )
+
+    objects = ExemptionRequestQuerySet.as_manager()
 
     panels = [
         FieldPanel("reference"),
@@ -250,6 +270,7 @@ class ExemptionRequest(Orderable):
         FieldPanel("decided_on"),
         FieldPanel("ministry_reference"),
         FieldPanel("legal_instrument"),
+        FieldPanel("basis_ends_on"),
         FieldPanel("barrier"),
     ]
 
@@ -259,3 +280,38 @@ class ExemptionRequest(Orderable):
 
     def __str__(self):
         return f"{self.provision} ({self.get_decision_display()})"
+
+    @property
+    def basis_end(self):
+        """When the legal basis ends after every extension: the latest of the end dates, or None if none is known."""
+        dates = [self.basis_ends_on, *(extension.ends_on for extension in self.extensions.all())]
+        return max((date for date in dates if date), default=None)
+
+
+class ExemptionExtension(models.Model):
+    """A later law or decision that moved the end of an exemption's legal basis to a new date."""
+
+    exemption = models.ForeignKey(
+        ExemptionRequest, verbose_name=_("paragraffritagelse"), related_name="extensions", on_delete=models.CASCADE
+    )
+    ends_on = models.DateField(_("ny slutdato"))
+    legal_instrument = models.CharField(
+        _("retsgrundlag"), max_length=255, blank=True, help_text=_("Fx lov nr. 2598 af 28. december 2021.")
+    )
+    decided_on = models.DateField(_("besluttet"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    panels = [
+        FieldPanel("exemption"),
+        FieldPanel("ends_on"),
+        FieldPanel("legal_instrument"),
+        FieldPanel("decided_on"),
+    ]
+
+    class Meta:
+        verbose_name = _("forlængelse af hjemmel")
+        verbose_name_plural = _("forlængelser af hjemmel")
+        ordering = ["exemption", "ends_on"]
+
+    def __str__(self):
+        return f"{self.exemption}: {self.ends_on:%d.%m.%Y}"
