@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/search", SearchAPIView.as_view(), name="api_search"),
     path("api/v1/", include("config.api_urls")),
     path("feeds/", include("config.feed_urls")),
+    path("", include("alerts.urls")),
     path(
         "tilgaengelighed/",
         # prepared_on: the date of the latest review of the statement; update it with the text.

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "experiments",
     "knowledge",
     "search",
+    "alerts",
     "network",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -46,6 +47,8 @@ INSTALLED_APPS = [
     "taggit",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks",
+    "django_tasks_db",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -151,6 +154,16 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+
+# Background jobs (alerts, reminders, the weekly digest) through Django's task framework; `manage.py db_worker`
+# runs what is queued in the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Reminders to project managers: an experiment whose status has not changed for this many months.
+ALERTS_STALE_STATUS_MONTHS = int(os.environ.get("ALERTS_STALE_STATUS_MONTHS", "6"))
+# Alerts wait this many seconds for publications still in their transaction before they consider a moment covered.
+ALERTS_SETTLE_SECONDS = int(os.environ.get("ALERTS_SETTLE_SECONDS", "30"))
+# Links in e-mails are absolute: the address readers reach the site on.
+ALERTS_BASE_URL = os.environ.get("ALERTS_BASE_URL", WAGTAILADMIN_BASE_URL)
 
 # The read-only JSON API under /api/v1/: anonymous readers see public records, logged-in network readers (session)
 # see network-only ones too.

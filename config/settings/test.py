@@ -19,3 +19,6 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 # Tests serve static files through the finders; there is no collectstatic output for WhiteNoise to look at.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+
+# Alerts consider every moment up to now: tests publish and send within the same second.
+ALERTS_SETTLE_SECONDS = 0

@@ -1,0 +1,101 @@
+"""What a publication adds: new experiments, status events, decisions, results, learnings, extended legal bases and
+knowledge articles, found by comparing the published page with what it held at its previous publication."""
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from alerts.models import Change, PageState
+from experiments.models import Decision, ExperimentPage
+from knowledge.models import KnowledgeArticlePage
+
+
+def experiment_state(page: ExperimentPage) -> dict:
+    return {
+        "status_events": sorted(page.status_events.values_list("pk", flat=True)),
+        "decisions": {str(pk): decision for pk, decision in page.exemption_requests.values_list("pk", "decision")},
+        "basis_ends": {
+            str(exemption.pk): exemption.basis_end.isoformat() if exemption.basis_end else ""
+            for exemption in page.exemption_requests.prefetch_related("extensions")
+        },
+        "results": sorted(page.results.values_list("pk", flat=True)),
+        "learnings": sorted(page.learnings.values_list("pk", flat=True)),
+    }
+
+
+def _date(value) -> str:
+    return date_format(value, "j. F Y") if value else ""
+
+
+def experiment_changes(page: ExperimentPage, before: dict | None) -> list[tuple[str, str]]:
+    """(kind, Danish summary) for what `page` holds now and did not at its previous publication."""
+    if before is None:
+        return [(Change.Kind.NEW_EXPERIMENT, _("Nyt forsøg: %(title)s") % {"title": page.title})]
+    found = []
+    known_events = set(before.get("status_events", []))
+    for event in page.status_events.exclude(pk__in=known_events):
+        found.append(
+            (
+                Change.Kind.STATUS,
+                _("Ny status: %(status)s (%(date)s)")
+                % {"status": event.get_status_display(), "date": _date(event.date)},
+            )
+        )
+    decisions = before.get("decisions", {})
+    for exemption in page.exemption_requests.select_related("provision__law"):
+        previous = decisions.get(str(exemption.pk), Decision.APPLIED)
+        if exemption.decision != previous:
+            found.append(
+                (
+                    Change.Kind.DECISION,
+                    _("Afgørelse om %(provision)s: %(decision)s")
+                    % {"provision": exemption.provision.reference_text, "decision": exemption.get_decision_display()},
+                )
+            )
+    basis_ends = before.get("basis_ends", {})
+    for exemption in page.exemption_requests.select_related("provision__law").prefetch_related("extensions"):
+        end = exemption.basis_end
+        if end and basis_ends.get(str(exemption.pk), "") != end.isoformat():
+            found.append(
+                (
+                    Change.Kind.BASIS,
+                    _("Hjemlen til %(provision)s gælder til %(date)s")
+                    % {"provision": exemption.provision.reference_text, "date": _date(end)},
+                )
+            )
+    for result in page.results.exclude(pk__in=before.get("results", [])):
+        found.append((Change.Kind.RESULT, _("Nyt resultat: %(indicator)s") % {"indicator": result.indicator}))
+    for learning in page.learnings.exclude(pk__in=before.get("learnings", [])):
+        text = learning.what_worked or learning.effect or learning.method or ""
+        found.append((Change.Kind.LEARNING, _("Ny læring: %(text)s") % {"text": text[:200]}))
+    if not found:
+        found.append((Change.Kind.UPDATED, _("Forsøget er opdateret.")))
+    return found
+
+
+def record_changes(sender, instance, **kwargs):
+    """On every publication: log what is new on the page (the page_published signal of Wagtail)."""
+    page = instance.specific if hasattr(instance, "specific") else instance
+    now = timezone.now()
+    if isinstance(page, ExperimentPage):
+        state = PageState.objects.filter(page_id=page.pk).first()
+        if state is None and page.first_published_at != page.last_published_at:
+            # Published before alerts kept track of it: only that it changed is known.
+            changes = [(Change.Kind.UPDATED, _("Forsøget er opdateret."))]
+        else:
+            changes = experiment_changes(page, state.state if state else None)
+        PageState.objects.update_or_create(page_id=page.pk, defaults={"state": experiment_state(page)})
+    elif isinstance(page, KnowledgeArticlePage):
+        state = PageState.objects.filter(page_id=page.pk).first()
+        if state:
+            return
+        changes = [(Change.Kind.KNOWLEDGE, _("Ny viden: %(title)s") % {"title": page.title})]
+        PageState.objects.create(page_id=page.pk, state={"published": True})
+    else:
+        return
+    Change.objects.bulk_create(
+        [Change(page_id=page.pk, kind=kind, summary=text, created_at=now) for kind, text in changes]
+    )
+    from alerts.tasks import enqueue_immediate_alerts
+
+    enqueue_immediate_alerts()

@@ -1,0 +1,52 @@
+"""The background jobs, run by `manage.py db_worker` (django-tasks with its database backend).
+
+Cron runs the same work through `send_alerts`, `send_reminders` and `send_digest` (see the README).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+
+@task
+def send_alerts_task(frequency: str | None = None) -> int:
+    from alerts.sending import send_alerts
+
+    return send_alerts(frequency=frequency)
+
+
+@task
+def send_reminders_task() -> int:
+    from alerts.reminders import send_reminders
+
+    return send_reminders()
+
+
+@task
+def send_digest_task() -> int:
+    from alerts.digest import send_digest
+
+    return send_digest()
+
+
+@task
+def send_confirmation_task(subscription_id: int) -> bool:
+    from alerts.subscribing import send_confirmation
+
+    return send_confirmation(subscription_id)
+
+
+def enqueue_immediate_alerts() -> None:
+    """After a publication commits: alerts for "straks" subscriptions, once the change is past the settle time."""
+
+    def enqueue():
+        delay = settings.ALERTS_SETTLE_SECONDS
+        job = send_alerts_task
+        if delay:
+            job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay + 1))
+        job.enqueue(frequency="immediate")
+
+    transaction.on_commit(enqueue)
