@@ -6,6 +6,8 @@ from django.db.models.functions import Coalesce
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from core.text import xml_text
+
 FEED_LENGTH = 50
 
 
@@ -14,10 +16,21 @@ def tag_uri(request, kind: str, pk: int) -> str:
     return f"tag:{get_current_site(request).domain},2016:{kind}/{pk}"
 
 
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom that drops characters XML cannot hold (a pasted control character would otherwise break the feed)."""
+
+    def add_item(self, *args, **kwargs):
+        for name, value in kwargs.items():
+            if isinstance(value, str):
+                kwargs[name] = xml_text(value)
+        kwargs["categories"] = [xml_text(str(category)) for category in kwargs.get("categories") or ()]
+        super().add_item(*args, **kwargs)
+
+
 class PageFeed(Feed):
     """One Atom entry per page, dated by its publications."""
 
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     author_name = _("Frikommunenetværket »Én plan«")
     kind = "page"
 

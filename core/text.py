@@ -5,6 +5,8 @@ import unicodedata
 
 _DANISH_LETTERS = set("æøåÆØÅ")
 _ACCENTED = re.compile(r"[^\x00-\x7fæøå]")
+# Characters XML 1.0 cannot hold (most C0 controls, such as a pasted vertical tab); feeds and workbooks drop them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _TRANSLITERATION = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
 
@@ -37,3 +39,8 @@ def danish_slug(text: str) -> str:
     from django.utils.text import slugify
 
     return slugify(transliterate(str(text).lower()))
+
+
+def xml_text(text: str) -> str:
+    """`text` without the characters XML 1.0 cannot hold, for Atom feeds and XLSX cells."""
+    return _NOT_XML.sub("", text)

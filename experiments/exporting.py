@@ -11,6 +11,7 @@ import io
 
 from wagtail.models import Page
 
+from core.text import xml_text
 from core.visibility import visible_pages
 from experiments.models import ExperimentPage
 from experiments.spreadsheet_format import (
@@ -115,6 +116,8 @@ def _xlsx_row(worksheet, values):
     from openpyxl.cell import WriteOnlyCell
 
     for value in values:
+        if isinstance(value, str):
+            value = xml_text(value)  # a pasted control character would make the whole workbook fail
         cell = WriteOnlyCell(worksheet, value)
         if cell.data_type == "f":
             # Text that looks like a formula stays text, as in Wagtail's SpreadsheetExportMixin.

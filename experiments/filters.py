@@ -198,10 +198,17 @@ class ExperimentFilter:
 
 
 def _values(params, name: str) -> list[str]:
-    """Every non-empty value of a repeated or comma-separated query parameter."""
+    """Every non-empty value of a repeated or comma-separated query parameter (at most 20, each at most 200 long).
+
+    Control characters are refused: PostgreSQL cannot compare text holding NUL, and no name or number has them.
+    """
     values = []
     for raw in params.getlist(name):
         values.extend(part.strip() for part in raw.split(",") if part.strip())
+    if any(len(value) > 200 or any(ord(ch) < 32 or ch == "\x7f" for ch in value) for value in values):
+        raise FilterError({name: [_("Værdien er for lang eller indeholder ugyldige tegn.")]})
+    if len(values) > 20:
+        raise FilterError({name: [_("Højst 20 værdier.")]})
     return values
 
 

@@ -75,7 +75,8 @@ class FacetDefinition:
     def parse(self, value: str):
         """A value from a URL or a FacetValue as the column stores it; raises ValueError."""
         if self.type == INTEGER:
-            if not value.isdigit():
+            # Plain ASCII digits that fit PostgreSQL's integer ("²" is a digit to isdigit() but not to int()).
+            if not (value.isascii() and value.isdigit()) or len(value) > 9:
                 raise ValueError(value)
             return int(value)
         if self.type == DATE:

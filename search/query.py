@@ -124,7 +124,8 @@ class SearchQuery:
         pages = [clean_text(value) for value in getlist("side") if clean_text(value)]
         if pages:
             raw = pages[-1]
-            if not raw.isdigit() or int(raw) < 1:
+            # isdigit() also accepts digits int() refuses ("²"); only plain ASCII digits are a page number.
+            if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
                 query.errors.append(
                     _("Sidetallet skal være et positivt heltal, ikke »%(value)s«.") % {"value": raw[:30]}
                 )
