@@ -47,9 +47,11 @@ run: install
 	$(BIN)/python manage.py load_demo_data --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
+# The test database is kept between runs (--reuse-db); Django's test runner still applies new migrations to it on
+# every run. PYTEST_ARGS=--create-db builds it afresh (CI does), e.g. after a migration was edited in place.
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing: the browser tests (tests/browser/) will be skipped."
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --reuse-db $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
