@@ -27,6 +27,16 @@
     return Boolean(current && fresh);
   }
 
+  // Forms beside the count (saving the search, say) carry the search in hidden fields: keep them current.
+  function syncHiddenFields(source) {
+    document.querySelectorAll(".results-bar input[type=hidden][name]").forEach(function (field) {
+      var fresh = source.querySelector('.results-bar input[type=hidden][name="' + CSS.escape(field.name) + '"]');
+      if (fresh) {
+        field.value = fresh.value;
+      }
+    });
+  }
+
   // Put focus back on the control the reader just changed, opening its "Vis alle" if it moved there.
   function restoreFocus(name, value, openMore) {
     openMore.forEach(function (param) {
@@ -81,6 +91,7 @@
         replace("results-heading", page);
         replace("facet-list", page);
         replace("facet-panel-selected", page);
+        syncHiddenFields(page);
         document.title = page.title;
         window.history.pushState({ search: true }, "", url);
         restoreFocus(changed.name, changed.value, openMore);
