@@ -1,8 +1,10 @@
 """The search page and the JSON endpoint show what the service finds, safely escaped."""
 
+import lxml.html
 import pytest
 
 from search.indexing import index_page
+from tests.search.conftest import experiment
 
 pytestmark = pytest.mark.django_db
 
@@ -82,3 +84,84 @@ def test_the_experiment_list_is_the_search_narrowed_to_experiments(client, corpu
         page.title in everything for key, page in corpus.items() if page.specific_class.__name__ != "ExperimentPage"
     )
     assert corpus["unge"].title not in client.get("/forsoeg/?kommune=ballerup", follow=True).content.decode()
+
+
+# The search page's layout: each facet's first values at once, the rest behind "Vis alle (N)".
+
+
+MORE = 'contains(@class, "facet-more")'
+HIT = '@class="hit"'
+
+
+def _page(client, path="/soeg/", **params):
+    return lxml.html.fromstring(client.get(path, params, follow=True).content.decode())
+
+
+def _facet(document, param):
+    (fieldset,) = document.xpath(f'//fieldset[@data-facet="{param}"]')
+    shown = fieldset.xpath(f'.//input[@type="checkbox"][not(ancestor::details[{MORE}])]')
+    rest = fieldset.xpath(f'.//details[{MORE}]//input[@type="checkbox"]')
+    more = fieldset.xpath(f".//details[{MORE}]/summary")
+    return shown, rest, (more[0].text_content() if more else "")
+
+
+@pytest.fixture
+def many_tags(corpus):
+    """Seven experiments about the same thing, each with its own tag: a facet with more values than fit."""
+    return [
+        experiment(
+            "ballerup", title=f"Kvadraturforsøg nummer {n}", summary="Et forsøg om kvadratur.", tags=[f"emne-{n}"]
+        )
+        for n in range(1, 8)
+    ]
+
+
+def test_a_facet_shows_five_values_and_the_rest_behind_vis_alle_with_the_total(client, many_tags):
+    shown, rest, more = _facet(_page(client, q="kvadratur"), "tag")
+    assert [box.get("value") for box in shown] == ["emne-1", "emne-2", "emne-3", "emne-4", "emne-5"]
+    assert [box.get("value") for box in rest] == ["emne-6", "emne-7"]
+    assert "Vis alle (7)" in more
+
+
+def test_a_selected_value_shows_even_when_it_is_not_among_the_first_five(client, many_tags):
+    shown, rest, _more = _facet(_page(client, q="kvadratur", tag="emne-7"), "tag")
+    selected = [box for box in shown if box.get("checked") is not None]
+    assert [box.get("value") for box in selected] == ["emne-7"]
+    assert "emne-7" not in [box.get("value") for box in rest]
+    assert len(shown) <= 6
+
+
+def test_a_facet_with_few_values_has_no_vis_alle(client, corpus):
+    shown, rest, more = _facet(_page(client, q="plan"), "type")
+    assert {box.get("value") for box in shown} == {"forsoeg", "viden"}
+    assert rest == [] and more == ""
+
+
+def test_filters_and_sort_submit_with_the_search_form_without_javascript(client, corpus):
+    document = _page(client, q="plan")
+    (form,) = document.xpath('//form[@id="search-form"]')
+    assert form.get("method") == "get" and form.get("action") == "/soeg/"
+    assert form.xpath('.//input[@name="q"]')[0].get("value") == "plan"
+    # Filters and sort order sit beside the hits, outside the form element, and join it by its id.
+    controls = document.xpath('//fieldset[@data-facet]//input[@type="checkbox"] | //select[@name="sort"]')
+    assert controls and [c for c in controls if c.get("form") != "search-form"] == []
+    buttons = [b for b in document.xpath('//button[@type="submit"][@form="search-form"]') if b.text_content().strip()]
+    assert "Opdatér" in [button.text_content().strip() for button in buttons]
+    # Every facet is a group with a name a screen reader reads out.
+    for fieldset in document.xpath("//fieldset[@data-facet]"):
+        assert fieldset.xpath("legend")[0].text_content().strip()
+
+
+def test_the_filters_fold_behind_one_filtrer_control_that_says_how_many_are_chosen(client, corpus):
+    document = _page(client, q="plan", kommune="ballerup")
+    (panel,) = document.xpath('//details[@id="facet-panel"]')
+    summary = panel.xpath("summary")[0].text_content()
+    assert summary.startswith("Filtrér") and "1 valgt" in summary
+    # The hits are not inside the folded panel.
+    assert not panel.xpath(f".//li[{HIT}]")
+
+
+def test_the_experiment_list_has_the_same_layout(client, corpus):
+    document = _page(client, "/forsoeg/")
+    assert document.xpath('//*[contains(@class, "search-layout__filters")]//details[@id="facet-panel"]')
+    assert document.xpath(f'//*[contains(@class, "search-layout__results")]//li[{HIT}]')
