@@ -42,9 +42,12 @@ messages: $(INSTALLED)
 	msgattrib --no-wrap --clear-fuzzy --empty --output-file locale/da/LC_MESSAGES/django.po locale/da/LC_MESSAGES/django.po
 	msgen --no-wrap --output-file locale/da/LC_MESSAGES/django.po locale/da/LC_MESSAGES/django.po
 
+# The task worker (alerts, reminders, digest) runs beside the web server and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo_data --if-empty
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The test database is kept between runs (--reuse-db); Django's test runner still applies new migrations to it on
