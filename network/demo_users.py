@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 
 from municipalities.models import MunicipalityPage
 from municipalities.network import MUNICIPALITIES
@@ -50,6 +52,24 @@ def demo_users() -> list[DemoUser]:
 def missing_demo_usernames() -> list[str]:
     existing = set(get_user_model().objects.values_list("username", flat=True))
     return [user.username for user in demo_users() if user.username not in existing]
+
+
+def validate_demo_password(password: str) -> None:
+    """Raise ValidationError if Django's validators (AUTH_PASSWORD_VALIDATORS) refuse `password` for a demo user.
+
+    Every demo user is checked, since the similarity validator compares the password with each one's username and
+    names; the error lists each problem once.
+    """
+    model = get_user_model()
+    problems = []
+    for spec in demo_users():
+        user = model(username=spec.username, first_name=spec.first_name, last_name=spec.last_name)
+        try:
+            validate_password(password, user=user)
+        except ValidationError as error:
+            problems += [message for message in error.messages if message not in problems]
+    if problems:
+        raise ValidationError(problems)
 
 
 def create_demo_users(*, password: str) -> list:

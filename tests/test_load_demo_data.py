@@ -4,8 +4,9 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.documents import get_document_model
@@ -21,6 +22,12 @@ from network.demo.loader import read_articles, read_experiments
 PASSWORD = "demo-password-for-tests"
 
 
+def logs_in(client, username: str, password: str) -> bool:
+    """Log in through the login form, as a person would (and as login throttling sees it)."""
+    response = client.post("/log-ind/", {"username": username, "password": password})
+    return response.status_code == 302
+
+
 def load(*args) -> str:
     out = io.StringIO()
     call_command("load_demo_data", *args, stdout=out)
@@ -30,7 +37,12 @@ def load(*args) -> str:
 @pytest.fixture(scope="class")
 def demo(django_db_setup, django_db_blocker):
     """The demo network, loaded once for a class of tests and rolled back after it; each test rolls back its own."""
-    with django_db_blocker.unblock(), pytest.MonkeyPatch.context() as patch, transaction.atomic():
+    with (
+        django_db_blocker.unblock(),
+        pytest.MonkeyPatch.context() as patch,
+        override_settings(DEBUG=True),
+        transaction.atomic(),
+    ):
         patch.setenv("DEMO_PASSWORD", PASSWORD)
         yield load("--with-users")
         transaction.set_rollback(True)
@@ -54,21 +66,57 @@ def counts():
     }
 
 
-def test_without_debug_no_users_are_created_and_the_command_says_so(db, settings):
-    settings.DEBUG = False
+@pytest.mark.parametrize("debug", [False, True])
+def test_without_with_users_no_users_are_created_and_the_command_says_so(db, settings, debug):
+    settings.DEBUG = debug
     output = load()
     assert get_user_model().objects.count() == 0
     assert "Ingen brugere oprettet" in output
     assert ExperimentPage.objects.count() >= 20
 
 
-def test_with_debug_users_are_created_and_a_generated_password_is_printed_once(db, settings, monkeypatch, client):
+def test_with_users_is_refused_when_debug_is_off_and_nothing_is_created(db, settings, monkeypatch):
+    settings.DEBUG = False
+    monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
+    before = counts()
+    with pytest.raises(CommandError, match="DEBUG er slået fra"):
+        load("--with-users")
+    assert counts() == before
+    with pytest.raises(CommandError, match="DEBUG er slået fra"):
+        load("--with-users", "--if-empty")
+
+
+@pytest.mark.parametrize(
+    ("weak", "reason"),
+    [("demo", "for kort"), ("password123", "for almindelig"), ("84736251", "udelukkende numerisk")],
+)
+def test_a_weak_demo_password_is_refused_and_nothing_is_created(db, settings, monkeypatch, weak, reason):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", weak)
+    before = counts()
+    with pytest.raises(CommandError, match="for svag") as refused:
+        load("--with-users")
+    assert reason in str(refused.value)
+    assert counts() == before
+
+
+def test_a_demo_password_like_a_username_is_refused(db, settings, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "koordinator-helsingor")
+    with pytest.raises(CommandError, match="for svag"):
+        load("--with-users")
+    assert get_user_model().objects.count() == 0
+
+
+def test_with_debug_and_with_users_users_are_created_and_a_generated_password_is_printed_once(
+    db, settings, monkeypatch, client
+):
     settings.DEBUG = True
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
-    output = load()
+    output = load("--with-users")
     password = output.split("adgangskode er ")[1].split()[0]
-    assert client.login(username="admin", password=password)
-    assert "adgangskode" not in load()
+    assert logs_in(client, "admin", password)
+    assert "adgangskode" not in load("--with-users")
 
 
 class TestLoadedDemoNetwork:
@@ -140,7 +188,7 @@ class TestLoadedDemoNetwork:
             ):
                 user = users.get(username=f"{prefix}-{facts.slug}")
                 assert list(user.groups.values_list("name", flat=True)) == [f"{facts.name}: {group}"]
-        assert client.login(username="koordinator-helsingor", password=PASSWORD)
+        assert logs_in(client, "koordinator-helsingor", PASSWORD)
 
     def test_loading_twice_changes_nothing(self, demo, db):
         before = counts()
@@ -199,7 +247,7 @@ class TestLoadedDemoNetwork:
             assert set(page.tags.names()) == set(spec.tags), spec.path
 
     def test_staff_see_every_demo_page_with_its_exemption_table(self, demo, db, client):
-        assert client.login(username="medarbejder-hillerod", password=PASSWORD)
+        assert logs_in(client, "medarbejder-hillerod", PASSWORD)
         for experiment in ExperimentPage.objects.all():
             response = client.get(experiment.url)
             assert response.status_code == 200, experiment.url
