@@ -2,11 +2,10 @@
 
 Most tests run in a transaction that is rolled back. Tests that drive the site over HTTP (tests/browser/,
 tests/api/) need committed data, since the server thread reads through its own connection: those that only read
-share one data set per test module, committed once and emptied again after the module (`committed_data`); those that
-write are marked `django_db(transaction=True)` and get their own data, emptied after the test.
+share one data set per directory, committed once and emptied again when the next directory's set is built or the run
+ends (`committed_data`); those that write are marked `django_db(transaction=True)` and get their own data, emptied
+after the test.
 """
-
-from contextlib import contextmanager
 
 import pytest
 from django.contrib.auth.models import Group
@@ -53,7 +52,7 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def committed_server(django_db_setup, django_db_blocker):
-    """A live server for the test modules that share committed data (see `committed_data`).
+    """A live server for the tests that share committed data (see `CommittedData`).
 
     It is not pytest-django's `live_server`: a test that uses that one is made transactional, and its database is
     emptied after every test.
@@ -74,21 +73,41 @@ def committed_server(django_db_setup, django_db_blocker):
         )
 
 
-@contextmanager
-def committed_data(django_db_blocker, build):
-    """Rows that `build()` commits, shared by the read-only tests of a module and emptied after its last test.
+class CommittedData:
+    """One committed data set at a time, shared by the read-only tests that ask for it by name.
 
-    pytest-django runs tests with database access first and tests without it last; these tests ask for none (the
-    `site` and `api` fixtures open the database to them), so they run after every test that rolls back or empties
-    the database and cannot be interleaved with them.
+    pytest-django runs tests with database access first, then the transactional ones, and tests without database
+    access last; the read-only tests ask for none (the `site` and `api` fixtures open the database to them), so they
+    run after every test that rolls back or empties the database and are never interleaved with them. Tests run in
+    the order of their files, so each set is built once: tests/browser/ shares one, tests/api/ another.
     """
-    with django_db_blocker.unblock():
-        built = build()
-    try:
-        yield built
-    finally:
-        with django_db_blocker.unblock():
-            reset_database()
+
+    def __init__(self, django_db_blocker):
+        self._blocker = django_db_blocker
+        self._name = None
+        self._data = None
+
+    def use(self, name, build):
+        if self._name != name:
+            self.discard()
+            with self._blocker.unblock():
+                self._data = build()
+            self._name = name
+        return self._data
+
+    def discard(self):
+        """Empty the database of the current set (as after a transactional test) and put the network back."""
+        if self._name is not None:
+            with self._blocker.unblock():
+                reset_database()
+            self._name = self._data = None
+
+
+@pytest.fixture(scope="session")
+def committed_data(committed_server, django_db_blocker):
+    data = CommittedData(django_db_blocker)
+    yield data
+    data.discard()
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """A small registry served by a live server: the API is exercised over real HTTP.
 
-Every test here only reads, so the registry is committed once per test module and emptied after its last test.
+Every test here only reads, so the registry is committed once for all of them and emptied after the last.
 """
 
 import datetime
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from tests.conftest import committed_data, experiment_builder, restore_wagtail_base
+from tests.conftest import experiment_builder, restore_wagtail_base
 
 # The account `network_reader` signs in with; created with the registry.
 READER, READER_PASSWORD = "sagsbehandler", "test-password-1"
@@ -95,15 +95,10 @@ def build_registry(url: str) -> Registry:
     return Registry(url, family, sickness, internal, draft, article, network_article)
 
 
-@pytest.fixture(scope="module")
-def registry(committed_server, django_db_blocker):
-    with committed_data(django_db_blocker, lambda: build_registry(committed_server.url)) as registry:
-        yield registry
-
-
 @pytest.fixture
-def api(registry, django_db_blocker):
+def api(committed_server, committed_data, django_db_blocker):
     """The registry above, committed, behind a live server; the database is open to the test."""
+    registry = committed_data.use("api", lambda: build_registry(committed_server.url))
     with django_db_blocker.unblock():
         yield registry
 

@@ -4,7 +4,7 @@ Playwright's own browser download is never used: the tests launch /usr/bin/chrom
 skipped, with the reason printed by `-ra`, when it is not installed. One browser serves each test module; each test
 gets a fresh context (cookies, storage) and saves a full-page screenshot under var/screenshots/.
 
-The site is built once per test module for the tests that only read it. A test that changes it (publishes a
+The site is built once for all the tests here that only read it. A test that changes it (publishes a
 page, say) is marked `@pytest.mark.django_db(transaction=True)` and gets a site of its own, emptied after it.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.helpers import PASSWORD
-from tests.conftest import committed_data, restore_wagtail_base
+from tests.conftest import restore_wagtail_base
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -72,23 +72,18 @@ def writes(request) -> bool:
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
 
 
-@pytest.fixture(scope="module")
-def shared_site(committed_server, django_db_blocker):
-    with committed_data(django_db_blocker, lambda: build_site(committed_server.url)) as site:
-        yield site
-
-
 @pytest.fixture
-def site(request, committed_server, django_db_blocker):
+def site(request, committed_server, committed_data, django_db_blocker):
     """The network as setup_network makes it plus the experiments, articles and people the journeys need.
 
     The server reads committed data. A test that only reads shares one site with the others; a test marked
     `django_db(transaction=True)` builds its own in a transactional database that is emptied after it.
     """
     if writes(request):
+        committed_data.discard()
         yield build_site(committed_server.url)
         return
-    shared = request.getfixturevalue("shared_site")
+    shared = committed_data.use("browser", lambda: build_site(committed_server.url))
     with django_db_blocker.unblock():
         yield shared
 
