@@ -10,16 +10,31 @@ from experiments.models import Decision, ExperimentPage
 from knowledge.models import KnowledgeArticlePage
 
 
+def _event_key(event) -> str:
+    return f"{event.status}|{event.date.isoformat() if event.date else ''}"
+
+
+def _result_key(result) -> str:
+    return f"{result.indicator}|{result.measured_on.isoformat() if result.measured_on else ''}"
+
+
+def _learning_text(learning) -> str:
+    return learning.what_worked or learning.effect or learning.method or learning.target_group or ""
+
+
 def experiment_state(page: ExperimentPage) -> dict:
+    """What the page holds, by content rather than row ids: an import or a revert may write the same status event
+    or result as a new row, which is nothing new to a reader."""
+    exemptions = list(page.exemption_requests.select_related("provision__law").prefetch_related("extensions"))
     return {
-        "status_events": sorted(page.status_events.values_list("pk", flat=True)),
-        "decisions": {str(pk): decision for pk, decision in page.exemption_requests.values_list("pk", "decision")},
+        "status_events": sorted({_event_key(event) for event in page.status_events.all()}),
+        "decisions": {str(exemption.provision_id): exemption.decision for exemption in exemptions},
         "basis_ends": {
-            str(exemption.pk): exemption.basis_end.isoformat() if exemption.basis_end else ""
-            for exemption in page.exemption_requests.prefetch_related("extensions")
+            str(exemption.provision_id): exemption.basis_end.isoformat() if exemption.basis_end else ""
+            for exemption in exemptions
         },
-        "results": sorted(page.results.values_list("pk", flat=True)),
-        "learnings": sorted(page.learnings.values_list("pk", flat=True)),
+        "results": sorted({_result_key(result) for result in page.results.all()}),
+        "learnings": sorted({_learning_text(learning)[:200] for learning in page.learnings.all()}),
     }
 
 
@@ -33,41 +48,44 @@ def experiment_changes(page: ExperimentPage, before: dict | None) -> list[tuple[
         return [(Change.Kind.NEW_EXPERIMENT, _("Nyt forsøg: %(title)s") % {"title": page.title})]
     found = []
     known_events = set(before.get("status_events", []))
-    for event in page.status_events.exclude(pk__in=known_events):
-        found.append(
-            (
-                Change.Kind.STATUS,
-                _("Ny status: %(status)s (%(date)s)")
-                % {"status": event.get_status_display(), "date": _date(event.date)},
+    for event in sorted(page.status_events.all(), key=lambda e: (e.date, e.sort_order or 0)):
+        if event.date and _event_key(event) not in known_events:
+            found.append(
+                (
+                    Change.Kind.STATUS,
+                    _("Ny status: %(status)s (%(date)s)")
+                    % {"status": event.get_status_display(), "date": _date(event.date)},
+                )
             )
-        )
     decisions = before.get("decisions", {})
-    for exemption in page.exemption_requests.select_related("provision__law"):
-        previous = decisions.get(str(exemption.pk), Decision.APPLIED)
-        if exemption.decision != previous:
+    basis_ends = before.get("basis_ends", {})
+    for exemption in page.exemption_requests.select_related("provision__law").prefetch_related("extensions"):
+        reference = exemption.provision.reference_text
+        if exemption.decision != decisions.get(str(exemption.provision_id), Decision.APPLIED):
             found.append(
                 (
                     Change.Kind.DECISION,
                     _("Afgørelse om %(provision)s: %(decision)s")
-                    % {"provision": exemption.provision.reference_text, "decision": exemption.get_decision_display()},
+                    % {"provision": reference, "decision": exemption.get_decision_display()},
                 )
             )
-    basis_ends = before.get("basis_ends", {})
-    for exemption in page.exemption_requests.select_related("provision__law").prefetch_related("extensions"):
         end = exemption.basis_end
-        if end and basis_ends.get(str(exemption.pk), "") != end.isoformat():
+        if end and basis_ends.get(str(exemption.provision_id), "") != end.isoformat():
             found.append(
                 (
                     Change.Kind.BASIS,
-                    _("Hjemlen til %(provision)s gælder til %(date)s")
-                    % {"provision": exemption.provision.reference_text, "date": _date(end)},
+                    _("Hjemlen til %(provision)s gælder til %(date)s") % {"provision": reference, "date": _date(end)},
                 )
             )
-    for result in page.results.exclude(pk__in=before.get("results", [])):
-        found.append((Change.Kind.RESULT, _("Nyt resultat: %(indicator)s") % {"indicator": result.indicator}))
-    for learning in page.learnings.exclude(pk__in=before.get("learnings", [])):
-        text = learning.what_worked or learning.effect or learning.method or ""
-        found.append((Change.Kind.LEARNING, _("Ny læring: %(text)s") % {"text": text[:200]}))
+    known_results = set(before.get("results", []))
+    for result in page.results.all():
+        if _result_key(result) not in known_results:
+            found.append((Change.Kind.RESULT, _("Nyt resultat: %(indicator)s") % {"indicator": result.indicator}))
+    known_learnings = set(before.get("learnings", []))
+    for learning in page.learnings.all():
+        text = _learning_text(learning)
+        if text[:200] not in known_learnings:
+            found.append((Change.Kind.LEARNING, _("Ny læring: %(text)s") % {"text": text[:200]}))
     if not found:
         found.append((Change.Kind.UPDATED, _("Forsøget er opdateret.")))
     return found

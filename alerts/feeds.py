@@ -33,3 +33,6 @@ class SubscriptionFeed(PageFeed):
 
     def item_description(self, item):
         return getattr(item, "summary", "")
+
+    def item_updateddate(self, item):
+        return item.last_published_at or item.first_published_at

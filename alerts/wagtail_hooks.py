@@ -6,7 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -59,11 +61,27 @@ def register_reminders_menu_item():
     return RemindersMenuItem(_("Påmindelser"), reverse("alerts_reminders"), icon_name="warning", order=250)
 
 
+class ExemptionExtensionForm(WagtailAdminModelForm):
+    """The exemption is named with its experiment: "SEL § 140" alone would not say which experiment's it is."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["exemption"]
+        field.queryset = field.queryset.select_related("experiment", "provision__law").order_by(
+            "experiment__title", "sort_order"
+        )
+        field.label_from_instance = lambda exemption: f"{exemption.experiment.title}: {exemption}"
+
+
 class ExemptionExtensionViewSet(SnippetViewSet):
     model = ExemptionExtension
     icon = "date"
     menu_label = _("Forlængelser af hjemmel")
     list_display = ["exemption", "ends_on", "legal_instrument"]
+    edit_handler = ObjectList(
+        [FieldPanel("exemption"), FieldPanel("ends_on"), FieldPanel("legal_instrument"), FieldPanel("decided_on")],
+        base_form_class=ExemptionExtensionForm,
+    )
 
 
 register_snippet(ExemptionExtensionViewSet)
