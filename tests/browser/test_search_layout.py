@@ -5,6 +5,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import build_site
 from tests.browser.helpers import SCREENSHOTS, log_in, screenshot
@@ -152,7 +153,7 @@ def test_with_javascript_a_filter_applies_on_change_and_keeps_focus(page):
     box.focus()
     page.keyboard.press("Space")
     page.wait_for_url(re.compile(r"kommune=helsingor"))
-    page.wait_for_function("document.getElementById('search-status').textContent.trim() !== ''")
+    expect(page.locator("#search-status")).to_have_text(re.compile(r"\d+ resultat"))
     after = page.locator("#results-heading").inner_text()
     assert after != before
     assert page.locator("#search-status").inner_text().strip() == after.strip()
