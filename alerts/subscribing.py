@@ -40,15 +40,22 @@ def subscribe(*, user=None, email: str = "", **fields) -> tuple[Subscription, bo
     owner = {"user": reader} if reader else {"user": None, "email": email.strip().lower()}
     now = timezone.now()
     with transaction.atomic():
-        subscription = None
-        if fields.get("kind") != Subscription.Kind.SEARCH:
-            subscription = Subscription.objects.filter(
-                **owner,
-                kind=fields["kind"],
-                page=fields.get("page"),
-                provision=fields.get("provision"),
-                target_group=fields.get("target_group"),
-            ).first()
+        # The same search or follow again revives the existing one (and sends no second confirmation).
+        same = (
+            {"query_string": fields.get("query_string", "")} if fields.get("kind") == Subscription.Kind.SEARCH else {}
+        )
+        subscription = Subscription.objects.filter(
+            **owner,
+            **same,
+            kind=fields["kind"],
+            page=fields.get("page"),
+            provision=fields.get("provision"),
+            target_group=fields.get("target_group"),
+        ).first()
+        if subscription is not None and fields.get("kind") == Subscription.Kind.SEARCH:
+            for name in ("name", "frequency", "email_alerts", "feed_enabled"):
+                if name in fields:
+                    setattr(subscription, name, fields[name])
         if subscription is None:
             subscription = Subscription(**owner, **fields)
         elif subscription.unsubscribed_at or subscription.paused:
@@ -87,7 +94,8 @@ def send_confirmation(subscription_id: int) -> bool:
         )
 
     return send_once(
-        key=f"confirm:{subscription.pk}",
+        # At most one confirmation a day for the same subscription, however often the form is sent.
+        key=f"confirm:{subscription.pk}:{timezone.localdate().isoformat()}",
         kind=Delivery.Kind.CONFIRMATION,
         recipient=subscription.recipient,
         build=build,

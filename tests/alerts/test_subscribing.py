@@ -155,3 +155,29 @@ def test_unsubscribing_needs_no_login_asks_on_get_and_is_idempotent_on_post(netw
     subscription.refresh_from_db()
     assert subscription.unsubscribed_at == first
     assert client.post("/abonnement/afmeld/forfalsket/").status_code == 400
+
+
+def test_a_follower_sees_that_they_follow_instead_of_the_button(client, network, add_experiment, make_user):
+    experiment = add_experiment("helsingor", "Én plan")
+    client.force_login(make_user("medarbejder-ballerup", role="staff", municipality_slug="ballerup"))
+    client.post("/abonnement/foelg/", {"kind": "experiment", "target": experiment.pk, "frequency": "daily"})
+    content = client.get(experiment.url).content.decode()
+    assert "Du følger Én plan." in content and 'action="/abonnement/foelg/"' not in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_saving_the_same_search_twice_without_login_sends_one_confirmation(mailbox, site_data):
+    client = Client()
+    data = {
+        "query": "q=handleplan",
+        "name": "Planer",
+        "email_alerts": "on",
+        "frequency": "daily",
+        "email": "Borger@Example.dk",
+    }
+    for _attempt in range(2):
+        response = client.post("/abonnement/gem-soegning/", data)
+        assert response.status_code == 302 and response.url == "/soeg/?q=handleplan"
+    run_worker()
+    assert Subscription.objects.get().email == "borger@example.dk"
+    assert len(mailbox.to("borger@example.dk")) == 1
