@@ -3,7 +3,8 @@
 Editors choose "Synlighed" on the page; saving the live page turns it into a Wagtail view restriction (login
 required), so Wagtail itself refuses anonymous visitors on the page and its previews, and `PageQuerySet.public()`
 leaves such pages out of every listing an anonymous visitor sees. Wagtail's page restrictions do not reach
-documents, so `document_is_public` decides that from the pages that use a document (Wagtail's reference index).
+documents, so `document_is_public` decides that from the live pages that use a document (Wagtail's reference
+index): a document no public live page uses is for network readers only.
 Accounts exist only for the network's staff and the ministry, so "logged in" is "network reader".
 
 The field is the only control: these page types offer no privacy settings in Wagtail's admin, and a restriction
@@ -57,14 +58,29 @@ def visible_pages(queryset, user):
 
 
 def document_is_public(document) -> bool:
-    """A document is public unless pages use it and none of them is a live page that anyone may read."""
+    """A document is public only when a live page that anyone may read uses it; one used by no page, or only by
+    drafts, unpublished or network-only pages, is for network readers.
+
+    A live page's row holds its published version, and Wagtail's reference index is built from that row, so a
+    document added in a draft of a public page stays closed until the draft is published.
+    """
     page_ids = (
         ReferenceIndex.get_references_to(document)
         .filter(base_content_type=ReferenceIndex._get_base_content_type(Page))
         .values_list("object_id", flat=True)
     )
-    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids])
-    return not pages.exists() or pages.live().public().exists()
+    pages = Page.objects.filter(pk__in=[int(pk) for pk in page_ids]).live()
+    return pages.exclude(under_view_restriction()).exists()
+
+
+def index_published_references(sender, instance, **kwargs):
+    """Index what a page uses (Wagtail's reference index) as it is published, for `document_is_public`.
+
+    Wagtail updates its reference index in a background task; a document must open with the publication of the
+    public page that uses it, not whenever the worker gets to it (connected to `page_published` in search/signals.py,
+    which keeps the indexes in step with publishing).
+    """
+    ReferenceIndex.create_or_update_for_object(instance)
 
 
 class VisibilityMixin(models.Model):

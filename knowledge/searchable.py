@@ -4,7 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.blocks import stream_text_and_documents
-from search.registry import FacetValue, SearchableContent, register
+from core.visibility import visible_pages
+from search.registry import FacetValue, SearchableContent, register, register_dependents
 
 
 def build_article(page) -> SearchableContent:
@@ -14,7 +15,9 @@ def build_article(page) -> SearchableContent:
     provisions = list(page.provisions.all())
     target_groups = list(page.target_groups.all())
     tags = list(page.tags.all())
-    experiments = list(page.experiments.all())
+    # Only the titles of linked experiments that anyone may read: the document is one for all readers, and a
+    # public article must not be found by (or show a snippet of) a network-only or unpublished experiment.
+    experiments = list(visible_pages(page.experiments.all(), None).order_by("pk"))
     municipality = page.author_municipality
     owner = FacetValue(municipality.slug, municipality.title) if municipality else None
     published = page.first_published_at or page.last_published_at or timezone.now()
@@ -46,11 +49,19 @@ def build_article(page) -> SearchableContent:
 
 def prepare_articles(queryset):
     return queryset.select_related("author_municipality").prefetch_related(
-        "documents__document", "provisions__law", "target_groups", "tags", "experiments"
+        "documents__document", "provisions__law", "target_groups", "tags"
     )
 
 
+def articles_linking(experiment):
+    """The live articles that list `experiment`: indexed again when it changes, see `build_article`."""
+    from knowledge.models import KnowledgeArticlePage
+
+    return KnowledgeArticlePage.objects.live().filter(experiments=experiment).distinct()
+
+
 def register_searchable():
+    from experiments.models import ExperimentPage
     from knowledge.models import KnowledgeArticlePage
 
     register(
@@ -60,3 +71,4 @@ def register_searchable():
         build=build_article,
         prepare=prepare_articles,
     )
+    register_dependents(ExperimentPage, articles_linking)

@@ -18,7 +18,13 @@ from search.documents import document_text
 from search.engines import get_engine
 from search.facets import FACETS, FacetDefinition
 from search.models import FacetLabel, IndexQueue, LexiconWord, SearchDocument
-from search.registry import SearchableContent, SearchableType, searchable_type_for, searchable_types
+from search.registry import (
+    SearchableContent,
+    SearchableType,
+    dependents_of,
+    searchable_type_for,
+    searchable_types,
+)
 from search.understanding import TEXT_SEARCH_CONFIG
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -166,20 +172,54 @@ def corpus_words(row: dict) -> set[str]:
     return set(_WORD.findall(fold(text)))
 
 
-def add_to_lexicon(counts: dict[str, int]) -> None:
-    """Add words with their Danish stem; stop words (no stem) are left out."""
-    if not counts:
+# The stored columns a document's words are read from, so a page's old words can be taken back when it changes.
+_WORD_COLUMNS = ("title", "text_b", "text_c", "text_d", "visibility")
+
+
+def lexicon_change(old: dict | None, new: dict | None) -> dict[str, tuple[int, int]]:
+    """How a document going from `old` to `new` (either None) changes each word's (pages, public pages)."""
+    change = collections.defaultdict(lambda: [0, 0])
+    for row, sign in ((old, -1), (new, 1)):
+        if row is None:
+            continue
+        public = row["visibility"] == "public"
+        for word in corpus_words(row):
+            change[word][0] += sign
+            change[word][1] += sign if public else 0
+    return {word: (pages, public) for word, (pages, public) in change.items() if pages or public}
+
+
+def update_lexicon(change: dict[str, tuple[int, int]]) -> None:
+    """Add each word's change of (pages, public pages), with its Danish stem; stop words (no stem) are left out,
+    and a word whose last page went leaves the lexicon.
+
+    NOTE: the words are written in sorted order, so two publishes that share words lock them in the same order
+    and wait for each other instead of deadlocking.
+    """
+    if not change:
         return
-    words = list(counts)
+    words = sorted(change)
+    table = LexiconWord._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {LexiconWord._meta.db_table} (word, lexeme, frequency)
-            SELECT w, (ts_lexize('danish_stem', w))[1], n FROM unnest(%s::text[], %s::int[]) AS u(w, n)
+            WITH u AS (
+                SELECT w, n, p FROM unnest(%s::text[], %s::int[], %s::int[]) AS u(w, n, p)
+            )
+            INSERT INTO {table} AS t (word, lexeme, frequency, public_frequency)
+            SELECT w, (ts_lexize('danish_stem', w))[1], greatest(n, 0), greatest(p, 0) FROM u
             WHERE (ts_lexize('danish_stem', w))[1] IS NOT NULL
-            ON CONFLICT (word) DO UPDATE SET frequency = {LexiconWord._meta.db_table}.frequency + EXCLUDED.frequency
+            ORDER BY w
+            ON CONFLICT (word) DO UPDATE SET
+                frequency = greatest(0, t.frequency + (SELECT n FROM u WHERE u.w = EXCLUDED.word)),
+                public_frequency = greatest(0, t.public_frequency + (SELECT p FROM u WHERE u.w = EXCLUDED.word))
             """,  # noqa: S608 (table name from the model)
-            [words, [counts[w] for w in words]],
+            [words, [change[w][0] for w in words], [change[w][1] for w in words]],
+        )
+        # Only rows this transaction has just locked, so the delete waits for nobody.
+        cursor.execute(
+            f"DELETE FROM {table} WHERE word = ANY(%s) AND frequency = 0",  # noqa: S608
+            [[word for word in words if change[word][0] < 0 or change[word][1] < 0]],
         )
 
 
@@ -187,7 +227,7 @@ def add_facet_labels(labels: list[tuple[str, str, str]]) -> None:
     unique = {(facet, value): label for facet, value, label in labels}
     if not unique:
         return
-    keys = list(unique)
+    keys = sorted(unique)  # sorted, as the lexicon: concurrent publishes lock shared labels in one order
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -215,24 +255,46 @@ def index_page(page: Page) -> bool:
         return False
     content = entry.build(page)
     row = document_values(page, content, entry)
+    old = _stored_words(page.pk)
     write_documents([row])
-    add_to_lexicon(dict.fromkeys(corpus_words(row), 1))
+    update_lexicon(lexicon_change(old, row))
     add_facet_labels(facet_labels(content, entry))
     get_engine().enqueue(page.pk, IndexQueue.Action.INDEX)
     return True
 
 
+def _stored_words(page_id: int) -> dict | None:
+    """The indexed document's word columns, locked until the transaction ends (so its words are counted once)."""
+    return SearchDocument.objects.select_for_update().filter(page_id=page_id).values(*_WORD_COLUMNS).first()
+
+
 @transaction.atomic
 def remove_page(page_id: int) -> None:
-    SearchDocument.objects.filter(page_id=page_id).delete()
+    old = _stored_words(page_id)
+    if old is not None:
+        update_lexicon(lexicon_change(old, None))
+        SearchDocument.objects.filter(page_id=page_id).delete()
     get_engine().enqueue(page_id, IndexQueue.Action.DELETE)
+
+
+def index_dependents(pages) -> None:
+    """Index again the pages whose documents show something of `pages` (see registry.register_dependents)."""
+    done = set()
+    for page in pages:
+        for dependent in dependents_of(page.specific):
+            if dependent.pk not in done:
+                done.add(dependent.pk)
+                index_page(dependent)
 
 
 def index_subtree(page: Page) -> None:
     """Reindex a page and its searchable descendants (after a move their URLs and municipality change)."""
+    indexed = []
     for descendant in page.get_descendants(inclusive=True).specific():
         if searchable_type_for(type(descendant)) is not None:
             index_page(descendant)
+            indexed.append(descendant)
+    index_dependents(indexed)
 
 
 def rebuild(progress=None, chunk_size: int = 200) -> int:
@@ -241,7 +303,7 @@ def rebuild(progress=None, chunk_size: int = 200) -> int:
         SearchDocument.objects.all().delete()
         LexiconWord.objects.all().delete()
         FacetLabel.objects.all().delete()
-        counts = collections.Counter()
+        counts = collections.defaultdict(lambda: [0, 0])
         total = 0
         restricted = restricted_paths()
         for entry in searchable_types():
@@ -252,7 +314,9 @@ def rebuild(progress=None, chunk_size: int = 200) -> int:
                 row = document_values(page, content, entry, restricted)
                 batch.append(row)
                 labels += facet_labels(content, entry)
-                counts.update(corpus_words(row))
+                for word in corpus_words(row):
+                    counts[word][0] += 1
+                    counts[word][1] += row["visibility"] == "public"
                 if len(batch) >= chunk_size:
                     write_documents(batch)
                     total += len(batch)
@@ -262,7 +326,7 @@ def rebuild(progress=None, chunk_size: int = 200) -> int:
             write_documents(batch)
             total += len(batch)
             add_facet_labels(labels)
-        add_to_lexicon(dict(counts))
+        update_lexicon({word: tuple(count) for word, count in counts.items()})
     # Fresh statistics, so the planner knows how common each word is before the first search.
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")

@@ -65,11 +65,17 @@ class SearchDocument(FacetColumns):
 
 
 class LexiconWord(models.Model):
-    """A word of the indexed corpus with its Danish stem: compounds are split and typos corrected against these."""
+    """A word of the indexed corpus with its Danish stem: compounds are split and typos corrected against these.
+
+    A word is offered to a reader only from pages that reader may see: `frequency` counts the indexed pages that
+    have the word, `public_frequency` the public ones among them. Both follow every index, removal and visibility
+    change (search/indexing.py), and a word leaves the lexicon with its last page.
+    """
 
     word = models.CharField(max_length=100, primary_key=True)
     lexeme = models.CharField(max_length=100, db_index=True)
     frequency = models.PositiveIntegerField(default=1)
+    public_frequency = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [

@@ -75,6 +75,20 @@ def register(
     _registry[model] = SearchableType(model, kind, label, build, prepare or (lambda queryset: queryset))
 
 
+_dependents: dict[type[models.Model], list[Callable[[models.Model], Iterable[models.Model]]]] = {}
+
+
+def register_dependents(model: type[models.Model], find: Callable[[models.Model], Iterable[models.Model]]) -> None:
+    """Pages whose document shows something of a `model` page (an article lists the titles of its experiments):
+    `find(page)` gives them, and they are indexed again whenever that page is published, unpublished, deleted or
+    changes visibility, so they never keep what its readers may no longer see."""
+    _dependents.setdefault(model, []).append(find)
+
+
+def dependents_of(page: models.Model) -> list[models.Model]:
+    return [found for find in _dependents.get(type(page), []) for found in find(page)]
+
+
 def searchable_types() -> Iterable[SearchableType]:
     return list(_registry.values())
 

@@ -7,11 +7,12 @@ then any of the words instead of all of them.
 
 import logging
 
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from search.engines import get_engine
 from search.facets import FACETS, FACETS_BY_PARAM
-from search.models import FacetLabel
+from search.models import FacetLabel, SearchDocument
 from search.query import Facet, FacetCount, SearchQuery, SearchResult
 from search.registry import kind_labels
 from search.understanding import understand
@@ -19,16 +20,22 @@ from search.understanding import understand
 logger = logging.getLogger(__name__)
 
 
-def _known_filters(query: SearchQuery) -> None:
-    """Drop facet values that no indexed page has, with a notice; one query for all facets."""
+def _known_filters(query: SearchQuery, *, reader: bool) -> None:
+    """Drop facet values that no page the reader may see has, with a notice; one query for all facets.
+
+    A value found only on network-only pages is, for everyone else, as unknown as one found nowhere: same notice,
+    no label.
+    """
     if not query.filters:
         return
     pairs = [(param, value) for param, values in query.filters.items() for value in values]
+    present = _present_values([f"{param}:{value}" for param, value in pairs if param != "type"], reader=reader)
     labels = {
         (facet, value): label
         for facet, value, label in FacetLabel.objects.filter(
             facet__in=[p for p, _v in pairs], value__in=[v for _p, v in pairs]
         ).values_list("facet", "value", "label")
+        if f"{facet}:{value}" in present
     }
     labels |= {("type", kind): label for kind, label in kind_labels().items()}
     query.filter_labels = labels
@@ -62,6 +69,23 @@ def _mark_selected(result: SearchResult, query: SearchQuery) -> None:
             )
 
 
+def _present_values(values: list[str], *, reader: bool) -> set[str]:
+    """Which of the facet values ("tag:familie") some indexed page the reader may see has."""
+    if not values:
+        return set()
+    visible = "" if reader else "AND d.visibility = 'public'"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT v FROM unnest(%s::text[]) AS v WHERE EXISTS (
+                SELECT 1 FROM {SearchDocument._meta.db_table} AS d WHERE d.facet_values @> ARRAY[v] {visible}
+            )
+            """,  # noqa: S608 (table name from the model, our own condition)
+            [values],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
 def active_filter_labels(result: SearchResult) -> dict[tuple[str, str], str]:
     return {(facet.param, v.value): v.label for facet in result.facets for v in facet.values}
 
@@ -72,10 +96,10 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
     engine = engine or get_engine()
     reader = is_network_reader(user)
     query.notices.extend(query.errors)
-    _known_filters(query)
+    _known_filters(query, reader=reader)
     requested_page = query.page
 
-    understanding = understand(query.text)
+    understanding = understand(query.text, reader=reader)
     result = engine.search(query, understanding=understanding, reader=reader)
     notices = list(query.notices)
     suggestion = understanding.suggestion
@@ -88,7 +112,7 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
             )
         )
     if result.total == 0 and suggestion:
-        corrected = understand(suggestion)
+        corrected = understand(suggestion, reader=reader)
         retry = engine.search(query, understanding=corrected, reader=reader)
         if retry.total:
             notices.append(

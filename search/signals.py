@@ -1,31 +1,43 @@
 """Wagtail's page signals keep the index in step, in the same transaction as the change that sends them."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from core.visibility import deleted_on_its_own
+from core.visibility import deleted_on_its_own, index_published_references
 from search import indexing
 from search.registry import searchable_type_for
 
 
 def on_published(sender, instance, **kwargs):
     indexing.index_page(instance)
+    indexing.index_dependents([instance])
 
 
 def on_unpublished(sender, instance, **kwargs):
     if searchable_type_for(type(instance.specific)) is not None:
         indexing.remove_page(instance.pk)
+        indexing.index_dependents([instance])
 
 
 def on_moved(sender, instance, **kwargs):
     indexing.index_subtree(instance)
 
 
-def on_deleted(sender, instance, **kwargs):
-    # Sent once for Page and once for the specific model; the first one does the work.
+def on_deleting(sender, instance, **kwargs):
+    # Before the deletion, while the page's document is still there: its words are taken out of the lexicon
+    # (the document itself would go by cascade, unseen). The pages that show something of it are remembered
+    # and indexed again once it is gone (`on_deleted`). Sent for the specific model, which is searchable.
     if isinstance(instance, Page) and searchable_type_for(type(instance)) is not None:
         indexing.remove_page(instance.pk)
+        instance._search_dependents = [page.pk for page in indexing.dependents_of(instance)]
+
+
+def on_deleted(sender, instance, **kwargs):
+    dependents = getattr(instance, "_search_dependents", None)
+    if dependents:
+        for page in Page.objects.filter(pk__in=dependents).specific():
+            indexing.index_page(page)
 
 
 def on_restriction_changed(sender, instance, origin=None, **kwargs):
@@ -40,8 +52,11 @@ def on_restriction_changed(sender, instance, origin=None, **kwargs):
 
 def connect() -> None:
     page_published.connect(on_published, dispatch_uid="search_page_published")
+    # Documents open and close with the pages that use them (core.visibility): their references, at once.
+    page_published.connect(index_published_references, dispatch_uid="visibility_page_references")
     page_unpublished.connect(on_unpublished, dispatch_uid="search_page_unpublished")
     post_page_move.connect(on_moved, dispatch_uid="search_page_moved")
+    pre_delete.connect(on_deleting, dispatch_uid="search_page_deleting")
     post_delete.connect(on_deleted, dispatch_uid="search_page_deleted")
     post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_saved")
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")

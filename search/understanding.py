@@ -15,8 +15,11 @@ alternatives, any of which may match:
 Which laws, references and abbreviations there are is what the content apps registered (search/registry.py).
 
 Words that are neither in the corpus nor stop words are offered a correction from the corpus's own words by
-trigram similarity ("Mente du …?"). Nothing from the user ever reaches a tsquery as syntax: lexemes are words of
-letters and digits only, quoted by `tsquery_lexeme`.
+trigram similarity ("Mente du …?"). Corrections and compound expansions come only from words of pages the reader
+may see (the lexicon counts each word's public pages apart, see search/models.py LexiconWord).
+
+Nothing from the user ever reaches a tsquery as syntax: lexemes are words of letters and digits only, quoted by
+`tsquery_lexeme`.
 """
 
 import dataclasses
@@ -134,9 +137,17 @@ def _strip_linker(part: str) -> list[str]:
     return [part] + [part[: -len(linker)] for linker in LINKERS if part.endswith(linker) and len(part) > 4]
 
 
-def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
-    """Compounds of the corpus ending with each stem, compound stems split into known parts, and the known stems."""
+def _lexicon_filter(reader: bool) -> tuple[str, str]:
+    """The lexicon's words the reader may learn of (a condition) and how often they occur (a column): network
+    readers every indexed page's words, everyone else only those of public pages."""
+    return ("frequency > 0", "frequency") if reader else ("public_frequency > 0", "public_frequency")
+
+
+def _lexicon_expansions(stems: list[str], *, reader: bool) -> tuple[dict, dict, set]:
+    """Compounds of the corpus ending with each stem, compound stems split into known parts, and the known stems;
+    only from words of pages the reader may see."""
     stems = [stem for stem in dict.fromkeys(stems) if len(stem) >= MIN_PREFIX_LENGTH]
+    visible, frequency = _lexicon_filter(reader)
     if not stems:
         return {}, {}, set()
     # The candidate parts of each stem read as a compound: head + (linker) + tail, both at least 4 letters.
@@ -145,8 +156,8 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
         # Corpus words with the stem inside, after a head of three letters or more: compounds ending with it.
         patterns = " OR ".join(["word LIKE %s"] * len(stems))
         cursor.execute(
-            f"SELECT word, lexeme FROM search_lexiconword WHERE {patterns} "  # noqa: S608
-            "ORDER BY frequency DESC, word LIMIT 2000",
+            f"SELECT word, lexeme FROM search_lexiconword WHERE ({patterns}) AND {visible} "  # noqa: S608
+            f"ORDER BY {frequency} DESC, word LIMIT 2000",
             ["_%" + _escape_like(stem) + "%" for stem in stems],
         )
         compounds = []  # (stem, head, tail, lexeme of the whole word)
@@ -168,7 +179,8 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
         candidates = sorted(heads | set(stems))
         # The words we know, and the stem of each compound's tail read as a word of its own.
         cursor.execute(
-            "SELECT 'known', word, lexeme FROM search_lexiconword WHERE word = ANY(%s) OR lexeme = ANY(%s) "
+            "SELECT 'known', word, lexeme FROM search_lexiconword "  # noqa: S608 (our own conditions)
+            f"WHERE (word = ANY(%s) OR lexeme = ANY(%s)) AND {visible} "
             "UNION ALL SELECT 'tail', t, (ts_lexize('danish_stem', t))[1] FROM unnest(%s::text[]) AS t",
             [candidates, candidates, sorted({tail for _s, _h, tail, _l in compounds})],
         )
@@ -207,25 +219,26 @@ def _lexicon_expansions(stems: list[str]) -> tuple[dict, dict, set]:
     return tails, splits, known_stems
 
 
-def _corrections(words: list[str]) -> dict[str, str]:
-    """The closest corpus word for each unknown word, by trigram similarity."""
+def _corrections(words: list[str], *, reader: bool) -> dict[str, str]:
+    """The closest corpus word for each unknown word, by trigram similarity, from pages the reader may see."""
     if not words:
         return {}
+    visible, frequency = _lexicon_filter(reader)
     with connection.cursor() as cursor:
         cursor.execute(
-            """
+            f"""
             SELECT u.w, s.word FROM unnest(%s::text[]) AS u(w)
             CROSS JOIN LATERAL (
                 SELECT word FROM search_lexiconword
-                WHERE word <> u.w AND (
+                WHERE {visible} AND word <> u.w AND (
                     word %% u.w
                     -- short words share few trigrams ("plna" and "plan"): same first letter, lower bar
                     OR (length(u.w) <= 6 AND left(word, 1) = left(u.w, 1) AND similarity(word, u.w) >= 0.2)
                 )
-                ORDER BY similarity(unaccent(word), unaccent(u.w)) DESC, frequency DESC, word
+                ORDER BY similarity(unaccent(word), unaccent(u.w)) DESC, {frequency} DESC, word
                 LIMIT 1
             ) AS s
-            """,
+            """,  # noqa: S608 (our own conditions)
             [words],
         )
         return dict(cursor.fetchall())
@@ -253,8 +266,12 @@ def _law_clause(law, label: str, stems: dict) -> Clause:
     return clause
 
 
-def understand(text: str) -> Understanding:
-    """Read the text of a search into clauses; one or a few SQL queries, whatever the text."""
+def understand(text: str, *, reader: bool = False) -> Understanding:
+    """Read the text of a search into clauses; one or a few SQL queries, whatever the text.
+
+    Compound expansions and corrections come from the words of pages the reader may see: every indexed page for
+    network readers (`reader`), public pages only for everyone else.
+    """
     clauses: list[Clause] = []
     folded = fold(text)
     vocabulary = legal_vocabulary()
@@ -360,7 +377,7 @@ def understand(text: str) -> Understanding:
             clauses.append(Clause(label=phrase_text, phrases=[lexemes], texts=[phrase_text], negated=negated))
 
     clauses = clauses[:MAX_CLAUSES]
-    tails, splits, known = _lexicon_expansions(content_stems)
+    tails, splits, known = _lexicon_expansions(content_stems, reader=reader)
     unknown = []
     for clause in clauses:
         if clause.negated or not clause.words or clause.provisions or clause.laws or not clause.prefixes:
@@ -370,7 +387,7 @@ def understand(text: str) -> Understanding:
         clause.all_of += splits.get(stem, [])
         if stem not in known and not stem.isdigit():
             unknown.append(clause.label)
-    corrections = _corrections(unknown) if unknown else {}
+    corrections = _corrections(unknown, reader=reader) if unknown else {}
 
     only_stop_words = bool(text.strip()) and not clauses
     return Understanding(text=text, clauses=clauses, corrections=corrections, only_stop_words=only_stop_words)

@@ -122,6 +122,45 @@ def test_a_document_on_both_a_public_and_a_network_only_page_stays_public(client
     assert client.get(document.url).status_code == 200
 
 
+def test_a_document_no_page_uses_needs_a_login(client, make_user, document_files):
+    from knowledge.factories import DocumentFactory
+
+    document = DocumentFactory(title="Udkast til ansøgning")
+
+    response = client.get(document.url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/log-ind/?next={document.url}"
+    client.force_login(make_user("medarbejder-ballerup", role="staff", municipality_slug="ballerup"))
+    assert client.get(document.url).status_code == 200
+
+
+def test_a_document_taken_off_its_public_page_needs_a_login(client, document_files):
+    from knowledge.factories import DocumentFactory
+    from knowledge.models import ArticleDocument
+
+    document = DocumentFactory(title="Gammelt bilag")
+    article = KnowledgeArticlePageFactory()
+    article.documents = [ArticleDocument(document=document)]
+    article.save_revision().publish()
+    assert client.get(document.url).status_code == 200
+
+    article.documents = []
+    article.save_revision().publish()
+    assert client.get(document.url).status_code == 302
+
+
+def test_a_document_only_a_draft_uses_needs_a_login(client, document_files):
+    from knowledge.factories import DocumentFactory
+    from knowledge.models import ArticleDocument
+
+    document = DocumentFactory(title="Bilag til kladde")
+    article = KnowledgeArticlePageFactory(live=False)
+    article.documents = [ArticleDocument(document=document)]
+    article.save_revision()
+
+    assert client.get(document.url).status_code == 302
+
+
 def set_privacy(client, page, restriction_type, **fields):
     return client.post(
         reverse("wagtailadmin_pages:set_privacy", args=[page.pk]),
