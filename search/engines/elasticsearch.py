@@ -158,11 +158,22 @@ def _filter_query(query) -> dict[str, Q]:
     return filters
 
 
-def build_search(query, *, understanding, reader: bool, match_any: bool = False, index: str = INDEX_NAME) -> Search:
-    """The request for `query`: facet filters as post_filter, each facet aggregated under the other filters."""
+def build_search(
+    query,
+    *,
+    understanding,
+    reader: bool,
+    match_any: bool = False,
+    index: str = INDEX_NAME,
+    exclude: Sequence[int] = (),
+) -> Search:
+    """The request for `query`: facet filters as post_filter, each facet aggregated under the other filters;
+    `exclude` are pages whose copy in Elasticsearch the reader may no longer see (a change not yet delivered)."""
     search = Search(index=index)
     positive = [_clause_query(clause) for clause in understanding.positive]
     negative = [_clause_query(clause) for clause in understanding.negative]
+    if exclude:
+        negative.append(Q("terms", page_id=list(exclude)))
     filters = [] if reader else [Q("term", visibility="public")]
     must = [Q("bool", should=positive, minimum_should_match=1)] if positive and match_any else positive
     search = search.query(Q("bool", must=must or [Q("match_all")], must_not=negative, filter=filters))
@@ -181,6 +192,14 @@ def build_search(query, *, understanding, reader: bool, match_any: bool = False,
     search = search.sort(*SORTS[query.sort])
     search = search.extra(track_total_hits=True, from_=query.offset, size=query.per_page)
     return search.source(excludes=["text_b", "text_c", "text_d"])
+
+
+def _visible_documents(page_ids, *, reader: bool) -> dict[int, dict]:
+    """The title and address of the pages among `page_ids` that PostgreSQL's index shows the reader now."""
+    documents = SearchDocument.objects.filter(page_id__in=list(page_ids))
+    if not reader:
+        documents = documents.filter(visibility="public")
+    return {row["page_id"]: row for row in documents.values("page_id", "title", "url")}
 
 
 @functools.cache
@@ -202,26 +221,51 @@ class ElasticsearchEngine(SearchEngine):
         self.client = client_for(url, timeout)
 
     def search(self, query, *, understanding, reader: bool, match_any: bool = False):
+        """Elasticsearch's answer, held to what PostgreSQL says the reader may see now.
+
+        The copy in Elasticsearch lags behind until `sync` delivers the queue: pages with a change still queued
+        that the reader may no longer see (unpublished, deleted, made network-only) are left out of the request, so
+        hits, counts and total agree; a hit PostgreSQL does not show this reader is dropped all the same, and its
+        title and address come from PostgreSQL.
+        """
         from search.query import SearchResult
 
-        request = build_search(query, understanding=understanding, reader=reader, match_any=match_any, index=self.index)
+        def request():
+            return build_search(
+                query,
+                understanding=understanding,
+                reader=reader,
+                match_any=match_any,
+                index=self.index,
+                exclude=exclude,
+            ).to_dict()
+
         try:
-            response = self.client.search(index=self.index, body=request.to_dict())
+            exclude = self._no_longer_visible(reader=reader)
+            response = self.client.search(index=self.index, body=request())
             total = response["hits"]["total"]["value"]
             if total and query.offset >= total:
                 query.page = (total - 1) // query.per_page + 1
-                request = build_search(
-                    query, understanding=understanding, reader=reader, match_any=match_any, index=self.index
-                )
-                response = self.client.search(index=self.index, body=request.to_dict())
+                response = self.client.search(index=self.index, body=request())
         except Exception as error:  # any failure of the search server: PostgreSQL answers
             logger.warning("Elasticsearch at %s did not answer (%s); answering from PostgreSQL", self.url, error)
             return self.fallback.search(query, understanding=understanding, reader=reader, match_any=match_any)
-        hits = [self._hit(hit) for hit in response["hits"]["hits"]]
+        found = response["hits"]["hits"]
+        visible = _visible_documents([hit["_source"]["page_id"] for hit in found], reader=reader)
+        hits = [self._hit(hit, visible[page_id]) for hit in found if (page_id := hit["_source"]["page_id"]) in visible]
+        total = max(total - (len(found) - len(hits)), len(hits))
         return SearchResult(query=query, hits=hits, facets=self._facets(response), total=total, engine=self.name)
 
     @staticmethod
-    def _hit(hit: dict) -> Hit:
+    def _no_longer_visible(*, reader: bool) -> list[int]:
+        """Queued pages whose copy in Elasticsearch the reader may no longer see."""
+        queued = set(IndexQueue.objects.values_list("page_id", flat=True).distinct())
+        if not queued:
+            return []
+        return sorted(queued - set(_visible_documents(queued, reader=reader)))
+
+    @staticmethod
+    def _hit(hit: dict, document: dict) -> Hit:
         source = hit["_source"]
         fragments = [f for field in ("text_b", "text_c") for f in hit.get("highlight", {}).get(field, [])]
         kinds = kind_labels()
@@ -234,8 +278,8 @@ class ElasticsearchEngine(SearchEngine):
             page_id=source["page_id"],
             kind=source["kind"],
             kind_label=kinds.get(source["kind"], source["kind"]),
-            title=source["title"],
-            url=source["url"],
+            title=document["title"],
+            url=document["url"],
             snippet=render_snippet(" … ".join(fragments)),
             municipality=source.get("municipality", ""),
             municipality_label=source.get("municipality_label", ""),
@@ -291,7 +335,7 @@ class ElasticsearchEngine(SearchEngine):
         return indexed
 
     def copy_documents(self, progress=None) -> int:
-        """Create the index afresh and copy every SearchDocument into it; the queue is then delivered too."""
+        """Create the index afresh and copy every SearchDocument into it."""
         self.create_index(recreate=True)
         count = 0
         batch = []
@@ -306,16 +350,19 @@ class ElasticsearchEngine(SearchEngine):
             count += self.index_documents(batch)
             if progress:
                 progress(len(batch))
-        IndexQueue.objects.all().delete()
         return count
 
     def rebuild(self, *, progress=no_progress, report=no_report) -> int:
+        # The changes queued before the rebuild starts are in the copy; those made while it runs may not be, and
+        # stay queued for the next sync.
+        covered = list(IndexQueue.objects.values_list("pk", flat=True))
         count = self.fallback.rebuild(progress=progress, report=report)  # the documents the copy is made from
         with progress("Elasticsearch", count) as advance:
             try:
                 indexed = self.copy_documents(progress=advance)
             except Exception as error:
                 raise EngineUnavailable(f"Elasticsearch på {self.url} svarer ikke: {error}") from error
+        IndexQueue.objects.filter(pk__in=covered).delete()
         report(f"Elasticsearch: {indexed} dokumenter.")
         return indexed
 
@@ -324,22 +371,31 @@ class ElasticsearchEngine(SearchEngine):
 
     def sync(self, *, progress=no_progress, report=no_report) -> int:
         delivered = 0
+        after = 0
         with progress("Elasticsearch", IndexQueue.objects.count()) as advance:
             try:
-                while done := self.deliver_queued(limit=SYNC_BATCH_SIZE):
+                while entries := list(IndexQueue.objects.filter(pk__gt=after).order_by("id")[:SYNC_BATCH_SIZE]):
+                    after = entries[-1].pk
+                    done = self._deliver(entries)
                     delivered += done
-                    advance(done)
+                    advance(len(entries))
             except Exception as error:
                 raise EngineUnavailable(
                     f"Elasticsearch på {self.url} svarer ikke; "
                     f"{IndexQueue.objects.count()} ændringer venter stadig i køen: {error}"
                 ) from error
         report(f"Leveret {delivered} ændringer til Elasticsearch.")
+        refused = IndexQueue.objects.exclude(last_error="").count()
+        if refused:
+            report(f"{refused} ændringer blev afvist af Elasticsearch og venter i køen med fejlen.")
         return delivered
 
     def deliver_queued(self, *, limit: int = SYNC_BATCH_SIZE) -> int:
-        """Deliver up to `limit` queued changes; a failed delivery stays queued with its error and is retried."""
-        entries = list(IndexQueue.objects.order_by("id")[:limit])
+        """Deliver up to `limit` queued changes; the number delivered. A change Elasticsearch refuses, or a batch
+        it does not answer, stays queued with its error and is retried by the next sync."""
+        return self._deliver(list(IndexQueue.objects.order_by("id")[:limit]))
+
+    def _deliver(self, entries: list[IndexQueue]) -> int:
         if not entries:
             return 0
         latest = {}
@@ -355,15 +411,29 @@ class ElasticsearchEngine(SearchEngine):
                     actions.append({"_index": self.index, "_id": page_id, "_source": source})
                 else:
                     actions.append({"_op_type": "delete", "_index": self.index, "_id": page_id})
-            bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+            _done, errors = bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
         except Exception as error:
-            IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).update(last_error=str(error)[:1000])
-            for entry in entries:
-                entry.attempts += 1
-            IndexQueue.objects.bulk_update(entries, ["attempts"])
+            self._keep(entries, str(error))
             raise
-        IndexQueue.objects.filter(pk__in=[e.pk for e in entries]).delete()
-        return len(entries)
+        refused = {}
+        for error in errors:
+            (operation, item), *_rest = error.items()
+            if operation == "delete" and item.get("status") == 404:
+                continue  # already gone: what a delete asks for
+            refused[int(item["_id"])] = str(item.get("error") or item)
+        kept = [entry for entry in entries if entry.page_id in refused]
+        for page_id, message in refused.items():
+            self._keep([entry for entry in kept if entry.page_id == page_id], message)
+        delivered = [entry.pk for entry in entries if entry.page_id not in refused]
+        IndexQueue.objects.filter(pk__in=delivered).delete()
+        return len(delivered)
+
+    @staticmethod
+    def _keep(entries: list[IndexQueue], error: str) -> None:
+        for entry in entries:
+            entry.attempts += 1
+            entry.last_error = error[:1000]
+        IndexQueue.objects.bulk_update(entries, ["attempts", "last_error"])
 
     def status(self) -> list[str]:
         count = self.count()
