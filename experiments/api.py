@@ -19,6 +19,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
 from core.api import Pagination, absolute_page_url, detail_responses, list_responses
+from core.visibility import visible_pages
 from experiments.filters import PARAMETERS, ExperimentFilter, FilterError
 from experiments.models import (
     Decision,
@@ -167,6 +168,9 @@ class PartnerSerializer(serializers.Serializer):
 
 
 class ExperimentDetailSerializer(ExperimentListSerializer):
+    builds_on = serializers.SerializerMethodField(
+        help_text="The id of the experiment this one builds on, when the reader may see it; otherwise null."
+    )
     exemptions = ExemptionSerializer(source="exemption_requests", many=True, read_only=True)
     status_history = serializers.SerializerMethodField()
     results = ResultSerializer(many=True, read_only=True)
@@ -192,6 +196,15 @@ class ExperimentDetailSerializer(ExperimentListSerializer):
             "evaluations",
             "partners",
         ]
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_builds_on(self, page) -> int | None:
+        # A predecessor the reader may not read (network-only, unpublished) is not named, not even by its id.
+        if not page.builds_on_id:
+            return None
+        request = self.context.get("request")
+        predecessor = ExperimentPage.objects.filter(pk=page.builds_on_id)
+        return page.builds_on_id if visible_pages(predecessor, getattr(request, "user", None)).exists() else None
 
     @extend_schema_field(StatusEventSerializer(many=True))
     def get_status_history(self, page):
