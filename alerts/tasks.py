@@ -40,7 +40,19 @@ def send_confirmation_task(subscription_id: int) -> bool:
 
 
 def enqueue_immediate_alerts() -> None:
-    """After a publication commits: alerts for "straks" subscriptions, once the change is past the settle time."""
+    """After a publication commits: alerts for "straks" subscriptions, once the change is past the settle time.
+
+    Queued once per transaction (an import that publishes thousands of pages queues one job), and not at all while
+    no one subscribes at once.
+    """
+    from django.db import connection
+
+    from alerts.models import Frequency, Subscription
+
+    if any(getattr(callback, "queues_alerts", False) for _ids, callback, _robust in connection.run_on_commit):
+        return
+    if not Subscription.objects.active().filter(frequency=Frequency.IMMEDIATE, email_alerts=True).exists():
+        return
 
     def enqueue():
         delay = settings.ALERTS_SETTLE_SECONDS
@@ -49,4 +61,5 @@ def enqueue_immediate_alerts() -> None:
             job = job.using(run_after=timezone.now() + datetime.timedelta(seconds=delay + 1))
         job.enqueue(frequency="immediate")
 
+    enqueue.queues_alerts = True
     transaction.on_commit(enqueue)

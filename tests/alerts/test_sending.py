@@ -241,3 +241,20 @@ def test_daily_subscriptions_wait_a_day(mailbox, coordinator, staff):
     publish_experiment("helsingor", "Fælles handleplan", user=coordinator)
     assert send_alerts(now=later(60)) == 0
     assert send_alerts(now=later(24 * 60)) == 1
+
+
+def test_publications_queue_one_alert_job_per_transaction_and_none_without_subscribers(
+    coordinator, staff, django_capture_on_commit_callbacks
+):
+    def queued(callbacks):
+        return [callback for callback in callbacks if getattr(callback, "queues_alerts", False)]
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_experiment("helsingor", "Uden abonnenter", user=coordinator)
+    assert queued(callbacks) == []
+
+    subscribe(user=staff, kind=Subscription.Kind.SEARCH, name="Alt", query_string="", frequency="immediate")
+    with django_capture_on_commit_callbacks() as callbacks:
+        publish_experiment("helsingor", "Første", user=coordinator)
+        publish_experiment("helsingor", "Andet", user=coordinator)
+    assert len(queued(callbacks)) == 1
