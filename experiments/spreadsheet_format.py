@@ -114,6 +114,22 @@ def read_page_id(value) -> int | None:
     return int(text)
 
 
+MAX_LOCAL_ID = 100
+
+
+def read_local_id(value) -> str:
+    """The municipality's own id for an experiment ("HLS-2018-04"); empty for none."""
+    text = " ".join(cell_text(value).split())
+    if len(text) > MAX_LOCAL_ID:
+        raise CellError(_("kommunens id er over %(max)s tegn") % {"max": MAX_LOCAL_ID})
+    return text
+
+
+def is_registry_id(value) -> bool:
+    """Whether a cell of the Id column looks like the registry's id (a whole number) or is empty."""
+    return isinstance(value, int) or bool(re.fullmatch(r"\d*", cell_text(value)))
+
+
 # --- dates and numbers -------------------------------------------------------------------------------------------
 
 _DATE_FORMATS = (
@@ -183,7 +199,8 @@ def parse_decimal(original: str) -> Decimal | None:
         number = Decimal(text)
     except InvalidOperation:
         raise CellError(_('"%(text)s" er ikke et tal') % {"text": original}) from None
-    if number != number.quantize(Decimal("0.01")) or abs(number) >= Decimal("1e10"):
+    # The size first: quantizing a number of more than 28 digits fails.
+    if abs(number) >= Decimal("1e10") or number != number.quantize(Decimal("0.01")):
         raise CellError(_('"%(text)s" har for mange cifre (højst 10 før og 2 efter kommaet)') % {"text": original})
     return number
 
@@ -283,10 +300,10 @@ class ResultValues:
 
 
 _NUMBER = r"[-−]?\d+(?:[.,]\d+)*"
-_RESULT = re.compile(
-    rf"(?P<indicator>.+?)\s*:\s*(?:(?P<baseline>{_NUMBER})\s*(?:→|->)\s*)?(?P<value>{_NUMBER}|[–-])(?:\s+(?P<unit>\S.*))?",
-    re.DOTALL,
-)
+# What follows the colon of "indikator: [udgangspunkt → ]værdi [enhed]", up to the unit. Tried at each colon in
+# turn; it reads only the spaces and digits right after its colon, so a whole cell is read in linear time (a single
+# pattern with a lazy indicator, ".+?\s*:", was quadratic in runs of spaces).
+_MEASURE = re.compile(rf"\s*(?:(?P<baseline>{_NUMBER})\s*(?:→|->)\s*)?(?P<value>{_NUMBER}|[–-])(?=\s|\Z)")
 
 
 def format_result(result: Result) -> str:
@@ -307,16 +324,19 @@ def format_results(results) -> str:
 
 def parse_result(item: str) -> ResultValues:
     """ "Indikator: 30 → 45 procent", "Indikator: 42 borgere" or just "Indikator"."""
-    match = _RESULT.fullmatch(item.strip())
-    if match is None:
-        values = ResultValues(item.strip())
-    else:
-        values = ResultValues(
-            match["indicator"].strip(),
-            parse_decimal(match["baseline"]) if match["baseline"] else None,
-            parse_decimal(match["value"]),
-            (match["unit"] or "").strip(),
-        )
+    item = item.strip()
+    values = ResultValues(item)
+    colon = item.find(":", 1)
+    while colon != -1:
+        if match := _MEASURE.match(item, colon + 1):
+            values = ResultValues(
+                item[:colon].strip(),
+                parse_decimal(match["baseline"]) if match["baseline"] else None,
+                parse_decimal(match["value"]),
+                item[match.end() :].strip(),
+            )
+            break
+        colon = item.find(":", colon + 1)
     if len(values.indicator) > MAX_TEXT:
         raise CellError(_("en indikator må højst være %(max)s tegn lang") % {"max": MAX_TEXT})
     if len(values.unit) > 60:
@@ -435,6 +455,8 @@ COLUMNS = (
     Column("learnings", "Læring", lambda e: format_learnings(e.learnings.all()), parse_learnings),
     Column("tags", "Tags", lambda e: _sorted_names(item.tag for item in e.tagged_items.all()), parse_tags),
     Column("visibility", "Synlighed", lambda e: format_visibility(e.visibility), parse_visibility),
+    # Last, so that the columns of files written before it keep their places.
+    Column("local_id", "Kommunens id", lambda e: e.local_id, read_local_id),
 )
 COLUMN_BY_KEY = {column.key: column for column in COLUMNS}
 

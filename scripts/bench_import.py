@@ -58,6 +58,7 @@ def generate_csv(count: int) -> bytes:
             "Metode: Én fælles plan.\nEffekt: Færre møder.",
             "én plan; koordinering",
             "offentlig" if number % 5 else "netværk",
+            f"{municipality.slug[:3].upper()}-{number + 1}",
         ]
         writer.writerow(cells)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -11,12 +11,13 @@ A column that is missing from the file leaves that field of existing experiments
 but empty clears it (except Synlighed, which an empty cell never changes).
 
 The steps, one module each: `reading` (a file into rows of cells), `rows` (a row into a checked ExperimentRow),
-`plan` (rows matched to experiments: new, changed or unchanged) and `apply` (the atomic write).
+`plan` (rows matched to experiments: new, changed or unchanged) and `apply` (the atomic write); `vocabulary` reads a
+municipality's own words for target groups and service areas.
 """
 
 from experiments.importing.apply import ImportReport, Outcome, experiment_import
-from experiments.importing.plan import Plan, check_rows
-from experiments.importing.problems import ImportRejected, Problem
+from experiments.importing.plan import Plan, Preview, check_rows, plan_import
+from experiments.importing.problems import ImportRejected, MappingToConfirm, Problem
 from experiments.importing.reading import Table, read_rows
 from experiments.spreadsheet_format import CellError, parse_learnings, parse_result
 
@@ -24,13 +25,16 @@ __all__ = [
     "CellError",
     "ImportRejected",
     "ImportReport",
+    "MappingToConfirm",
     "Outcome",
     "Plan",
+    "Preview",
     "Problem",
     "Table",
     "check_rows",
     "experiment_import",
     "parse_learnings",
     "parse_result",
+    "plan_import",
     "read_rows",
 ]

@@ -15,7 +15,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.text import danish_slug
 from core.visibility import Visibility
-from experiments.importing.plan import Plan, check_rows, status_change
+from experiments.importing.plan import Plan, check_rows, missing_own_words, status_change
 from experiments.importing.problems import ImportRejected, Problem
 from experiments.importing.reading import Table
 from experiments.importing.rows import ExperimentRow
@@ -29,7 +29,7 @@ from experiments.models import (
     Result,
     StatusEvent,
 )
-from experiments.spreadsheet_format import learning_values
+from experiments.spreadsheet_format import clean_text, learning_values
 from municipalities.models import MunicipalityPage
 
 # Once an experiment has one of these statuses its Startdato and Slutdato are the actual dates, before it the
@@ -74,6 +74,12 @@ class ImportReport:
 def _apply(page: ExperimentPage, row: ExperimentRow, today: datetime.date, *, new: bool, provisions: dict) -> None:
     present = row.present
     page.title = row.title
+    if "local_id" in present:
+        page.local_id = row.local_id
+    if own_words := missing_own_words(page, row):
+        page.target_group_description = "\n".join(
+            line for line in (clean_text(page.target_group_description), *own_words) if line
+        )
     if "summary" in present:
         page.summary = row.summary
     if change := status_change(None if new else page, row, today):
@@ -202,6 +208,7 @@ def experiment_import(
     dry_run: bool = False,
     progress: Callable[[Iterable], Iterable] | None = None,
     today: datetime.date | None = None,
+    municipality=None,
 ) -> ImportReport:
     """Create or update the experiments of `rows`, or raise ImportRejected and write nothing.
 
@@ -210,10 +217,11 @@ def experiment_import(
     submitted to its municipality's moderation workflow. Rows equal to their experiment's latest revision are left
     alone, so importing the same file twice changes nothing. With `dry_run` nothing is written and the report says
     what would happen. `progress` wraps the iteration over the rows being written (a tqdm bar, for instance).
+    With `municipality`, a row of any other municipality is a problem (the admin imports for one at a time).
     """
     today = today or datetime.date.today()
     with transaction.atomic():
-        plans = check_rows(rows, user=user, publish=publish, today=today)
+        plans = check_rows(rows, user=user, publish=publish, today=today, municipality=municipality)
         report = ImportReport(ignored_headings=rows.ignored_headings, dry_run=dry_run, published=publish)
         slugs: dict = {}
         provisions: dict = {}

@@ -1,6 +1,7 @@
 """Matching checked rows to the experiments they are about and deciding what happens to each.
 
-A row names its experiment by Id, or else by its municipality and title (folded, so "Én plan" matches "en plan").
+A row names its experiment by Id, or else by its municipality's own id (Kommunens id), or else by its
+municipality and title (folded, so "Én plan" matches "en plan").
 Each row is then compared with the latest revision of its experiment: a new experiment is created, one whose
 values differ is updated (the plan names the columns that changed), and one that already says what the row says
 is left alone. Nothing is written here.
@@ -9,11 +10,12 @@ is left alone. Nothing is written here.
 import datetime
 from dataclasses import dataclass
 
+from django.db import connection
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from core.text import ascii_fold
-from experiments.importing.problems import ImportRejected, Problem
+from experiments.importing.problems import ImportRejected, MappingToConfirm, Problem
 from experiments.importing.reading import Table
 from experiments.importing.rows import ExperimentRow, Lookup, read_row
 from experiments.models import ExperimentPage, Provision
@@ -55,12 +57,19 @@ def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date, kno
     present = row.present
     comparisons = {
         "title": lambda: page.title == row.title,
+        "local_id": lambda: page.local_id == row.local_id,
         "summary": lambda: clean_text(page.summary) == row.summary,
         "status": lambda: status_change(page, row, today) is None,
         "start": lambda: page.start == row.start,
         "end": lambda: page.end == row.end,
-        "target_groups": lambda: {g.pk for g in page.target_groups.all()} == {g.pk for g in row.target_groups},
-        "service_areas": lambda: {a.pk for a in page.service_areas.all()} == {a.pk for a in row.service_areas},
+        "target_groups": lambda: (
+            {g.pk for g in page.target_groups.all()} == {g.pk for g in row.target_groups}
+            and not missing_own_words(page, row, ("target_groups",))
+        ),
+        "service_areas": lambda: (
+            {a.pk for a in page.service_areas.all()} == {a.pk for a in row.service_areas}
+            and not missing_own_words(page, row, ("service_areas",))
+        ),
         "provisions": lambda: (
             [(known.references.get(r.provision_id), r.decision) for r in page.exemption_requests.all()]
             == row.exemptions
@@ -82,6 +91,12 @@ def _changes(page: ExperimentPage, row: ExperimentRow, today: datetime.date, kno
     return [key for key, same in comparisons.items() if (key in present or key == "title") and not same()]
 
 
+def missing_own_words(page: ExperimentPage, row: ExperimentRow, keys=("target_groups", "service_areas")) -> list:
+    """The lines of the row's own words that the experiment's target_group_description does not have yet."""
+    have = set(clean_text(page.target_group_description).split("\n"))
+    return [line for line in row.own_word_lines(keys) if line not in have]
+
+
 @dataclass
 class Plan:
     """What happens to one checked row."""
@@ -91,18 +106,69 @@ class Plan:
     changed: tuple[str, ...] = ()
 
 
-def _existing_experiments(lookup: Lookup):
-    """(pk → (municipality, page data)) and ((municipality pk, folded title) → [pk]) of every experiment."""
-    by_id = {}
-    by_title = {}
-    for pk, path, title, draft_title in ExperimentPage.objects.values_list("pk", "path", "title", "draft_title"):
-        municipality = lookup.municipality_by_path.get(path[: -Page.steplen])
-        by_id[pk] = municipality
-        if municipality is None:
-            continue
-        for name in {ascii_fold(title), ascii_fold(draft_title or title)}:
-            by_title.setdefault((municipality.pk, name), []).append(pk)
-    return by_id, by_title
+@dataclass
+class Preview:
+    """What an import would do: a plan for every row that can be read, and what stands in the way of the others.
+
+    `problems` name their row and column; `mappings` are the municipality's own words that must be confirmed first.
+    The import can go ahead only when both are empty.
+    """
+
+    plans: list[Plan]
+    problems: list[Problem]
+    mappings: list[MappingToConfirm]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and not self.mappings
+
+
+class _Existing:
+    """Every experiment's owner, and its folded titles and own id (as its latest revision says) per municipality."""
+
+    def __init__(self, lookup: Lookup):
+        self.owner = {}
+        self.local_id = {}
+        self.by_title: dict[tuple, list[int]] = {}
+        self.by_local_id: dict[tuple, list[int]] = {}
+        rows = ExperimentPage.objects.values_list(
+            "pk",
+            "path",
+            "title",
+            "draft_title",
+            "local_id",
+            "has_unpublished_changes",
+            "latest_revision__content__local_id",
+        )
+        for pk, path, title, draft_title, local_id, draft, draft_local_id in rows.iterator(chunk_size=2000):
+            municipality = lookup.municipality_by_path.get(path[: -Page.steplen])
+            self.owner[pk] = municipality
+            if draft and draft_local_id is not None:
+                local_id = draft_local_id
+            self.local_id[pk] = local_id
+            if municipality is None:
+                continue
+            for name in {ascii_fold(title), ascii_fold(draft_title or title)}:
+                self.by_title.setdefault((municipality.pk, name), []).append(pk)
+            if local_id:
+                self.by_local_id.setdefault((municipality.pk, local_id.casefold()), []).append(pk)
+
+
+def _lock_municipalities(rows: list[ExperimentRow]) -> None:
+    """Hold a transaction-level advisory lock for each municipality in the file, in one order to avoid deadlocks.
+
+    Two imports into one municipality at the same time would each find an experiment missing and both create it;
+    with the lock the second waits until the first has committed, and then finds it.
+    """
+    if not connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        for pk in sorted({row.municipality.pk for row in rows}):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [IMPORT_LOCK_NAMESPACE, pk])
+
+
+# An arbitrary number that keeps the importer's advisory locks apart from anyone else's.
+IMPORT_LOCK_NAMESPACE = 4_711_001
 
 
 def _current_pages(ids) -> dict[int, ExperimentPage]:
@@ -155,57 +221,48 @@ def _check_permissions(plans: list[Plan], user, publish: bool, problems: list[Pr
             )
 
 
-def check_rows(table: Table, *, user=None, publish: bool = False, today: datetime.date | None = None) -> list[Plan]:
-    """Read and look up every row and decide what happens to it; raise ImportRejected listing every problem."""
+def plan_import(
+    table: Table,
+    *,
+    user=None,
+    publish: bool = False,
+    today: datetime.date | None = None,
+    municipality=None,
+) -> Preview:
+    """Read and look up every row and decide what happens to it; write nothing and raise nothing.
+
+    With `municipality`, every row must belong to it (the admin imports for one municipality at a time). Inside a
+    transaction the municipalities of the file stay locked until it ends (see `_lock_municipalities`).
+    """
     today = today or datetime.date.today()
     present = frozenset(table.columns)
-    lookup = Lookup()
+    lookup = Lookup(only=municipality)
     problems: list[Problem] = []
     rows = [row for source in table.rows if (row := read_row(source, present, lookup, problems))]
+    _lock_municipalities(rows)
 
-    by_id, by_title = _existing_experiments(lookup)
+    existing = _Existing(lookup)
     seen: dict[object, int] = {}
     targets: list[tuple[ExperimentRow, int | None]] = []
+    id_heading = COLUMN_BY_KEY["id"].heading
+    local_heading = COLUMN_BY_KEY["local_id"].heading
     for row in rows:
-        target = row.page_id
-        id_heading = COLUMN_BY_KEY["id"].heading
+        target = _target(row, existing, problems)
+        if target is False:
+            continue
         if target is not None:
-            if target not in by_id:
-                problems.append(
-                    Problem(_("der er intet forsøg med id %(id)s") % {"id": target}, row.number, id_heading)
-                )
-                continue
-            owner = by_id[target]
-            if owner is not None and owner.pk != row.municipality.pk:
-                problems.append(
-                    Problem(
-                        _("forsøget med id %(id)s hører til %(owner)s, ikke %(municipality)s")
-                        % {"id": target, "owner": owner.title, "municipality": row.municipality.title},
-                        row.number,
-                        COLUMN_BY_KEY["municipality"].heading,
-                    )
-                )
-                continue
+            key = target
+        elif row.local_id:
+            key = ("new", row.municipality.pk, "local", row.local_id.casefold())
         else:
-            matches = by_title.get((row.municipality.pk, ascii_fold(row.title)), [])
-            if len(set(matches)) > 1:
-                problems.append(
-                    Problem(
-                        _("%(municipality)s har flere forsøg med denne titel; angiv forsøgets id i kolonnen Id")
-                        % {"municipality": row.municipality.title},
-                        row.number,
-                        COLUMN_BY_KEY["title"].heading,
-                    )
-                )
-                continue
-            target = matches[0] if matches else None
-        key = target if target is not None else ("new", row.municipality.pk, ascii_fold(row.title))
+            key = ("new", row.municipality.pk, ascii_fold(row.title))
         if key in seen:
+            heading = id_heading if row.page_id is not None else local_heading if row.local_id else None
             problems.append(
                 Problem(
                     _("samme forsøg som i række %(row)s") % {"row": seen[key]},
                     row.number,
-                    id_heading if row.page_id is not None else COLUMN_BY_KEY["title"].heading,
+                    heading or COLUMN_BY_KEY["title"].heading,
                 )
             )
             continue
@@ -239,6 +296,69 @@ def check_rows(table: Table, *, user=None, publish: bool = False, today: datetim
         plans.append(Plan(row, "update" if changed else "unchanged", tuple(changed)))
 
     _check_permissions(plans, user, publish, problems)
-    if problems:
-        raise ImportRejected(sorted(problems, key=lambda p: p.row or 0))
-    return plans
+    problems.sort(key=lambda p: p.row or 0)
+    return Preview(plans, problems, list(lookup.mappings_to_confirm.values()))
+
+
+def check_rows(table: Table, *, user=None, publish: bool = False, today=None, municipality=None) -> list[Plan]:
+    """The plans of `plan_import`, or ImportRejected listing every problem and every mapping to confirm."""
+    preview = plan_import(table, user=user, publish=publish, today=today, municipality=municipality)
+    if not preview.ok:
+        raise ImportRejected(preview.problems, preview.mappings)
+    return preview.plans
+
+
+def _target(row: ExperimentRow, existing: _Existing, problems: list[Problem]):
+    """The pk of the experiment the row is about, None for a new one, or False (with a problem) when it is unclear."""
+    municipality = row.municipality
+    local_matches = existing.by_local_id.get((municipality.pk, row.local_id.casefold()), []) if row.local_id else []
+    local_heading = COLUMN_BY_KEY["local_id"].heading
+
+    def local_id_taken_by(other: int) -> bool:
+        problems.append(
+            Problem(
+                _("%(municipality)s har allerede et andet forsøg med id %(local)s")
+                % {"municipality": municipality.title, "local": row.local_id},
+                row.number,
+                local_heading,
+            )
+        )
+        return False
+
+    if row.page_id is not None:
+        target = row.page_id
+        if target not in existing.owner:
+            message = _("der er intet forsøg med id %(id)s") % {"id": target}
+            problems.append(Problem(message, row.number, COLUMN_BY_KEY["id"].heading))
+            return False
+        owner = existing.owner[target]
+        if owner is not None and owner.pk != municipality.pk:
+            problems.append(
+                Problem(
+                    _("forsøget med id %(id)s hører til %(owner)s, ikke %(municipality)s")
+                    % {"id": target, "owner": owner.title, "municipality": municipality.title},
+                    row.number,
+                    COLUMN_BY_KEY["municipality"].heading,
+                )
+            )
+            return False
+        if any(pk != target for pk in local_matches):
+            return local_id_taken_by(local_matches[0])
+        return target
+    if len(set(local_matches)) == 1:
+        return local_matches[0]
+    matches = existing.by_title.get((municipality.pk, ascii_fold(row.title)), [])
+    if row.local_id:
+        # An experiment known by its title that has no own id yet gets this one; one with another id is another.
+        matches = [pk for pk in matches if not existing.local_id.get(pk)]
+    if len(set(matches)) > 1:
+        problems.append(
+            Problem(
+                _("%(municipality)s har flere forsøg med denne titel; angiv forsøgets id i kolonnen Id")
+                % {"municipality": municipality.title},
+                row.number,
+                COLUMN_BY_KEY["title"].heading,
+            )
+        )
+        return False
+    return matches[0] if matches else None

@@ -1,8 +1,14 @@
 """Reading a file: CSV (UTF-8 or Windows-1252, ";", "," or tab) or XLSX into rows of cells keyed by column key.
 
-Only the file's shape is checked here: its encoding, its headings (each known column at most once, the required
-ones present) and that no row has more cells than there are headings. What a cell says is read row by row in
-`experiments.importing.rows`.
+Only the file's shape is checked here: its size, its encoding, its headings (each known column at most once, the
+required ones present) and that no row has more cells than there are headings. What a cell says is read row by row
+in `experiments.importing.rows`.
+
+A file is read within limits, so that no upload keeps the server busy: at most `max_file_bytes()` (the setting
+EXPERIMENT_IMPORT_MAX_BYTES, 10 MB), `max_rows()` data rows (EXPERIMENT_IMPORT_MAX_ROWS, 20,000), `MAX_COLUMNS`
+columns and `MAX_CELL_CHARS` characters in a cell. An XLSX file is read as it is stored, whatever size its sheet
+claims to be (Excel and other programs may record A1:XFD1048576), and a workbook that unpacks to more than
+`MAX_UNPACKED_BYTES` is refused before it is parsed.
 """
 
 import csv
@@ -13,12 +19,26 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from experiments.importing.problems import ImportRejected, Problem
-from experiments.spreadsheet_format import COLUMNS, EXPERIMENT_SHEET, FORMULA_STARTS, fold_heading
+from experiments.spreadsheet_format import COLUMNS, EXPERIMENT_SHEET, FORMULA_STARTS, fold_heading, is_registry_id
 
 HEADING_TO_KEY = {fold_heading(column.heading): column.key for column in COLUMNS}
+
+MAX_COLUMNS = 60
+# Excel's own limit for the text of a cell.
+MAX_CELL_CHARS = 32_767
+MAX_UNPACKED_BYTES = 250 * 1024 * 1024
+
+
+def max_file_bytes() -> int:
+    return getattr(settings, "EXPERIMENT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+
+
+def max_rows() -> int:
+    return getattr(settings, "EXPERIMENT_IMPORT_MAX_ROWS", 20_000)
 
 
 @dataclass
@@ -130,6 +150,9 @@ def _xlsx_records(data: bytes) -> Iterable[list]:
         raise ImportRejected([Problem(_("Excel-filen kan ikke læses; er den gemt som .xlsx?"))]) from None
     try:
         sheet = workbook[EXPERIMENT_SHEET] if EXPERIMENT_SHEET in workbook.sheetnames else workbook.worksheets[0]
+        # The recorded dimension is not to be trusted: A1:XFD1048576 would pad every row to 16,384 cells and add
+        # rows up to a million. Without it the rows are as long as their last cell, and end with the last row.
+        sheet.reset_dimensions()
         yield from (list(row) for row in sheet.iter_rows(values_only=True))
     finally:
         workbook.close()
@@ -137,6 +160,15 @@ def _xlsx_records(data: bytes) -> Iterable[list]:
 
 def read_rows(data: bytes, *, filename: str = "") -> Table:
     """Read a CSV or XLSX file into rows keyed by column key, or raise ImportRejected for a file that is wrong."""
+    if len(data) > max_file_bytes():
+        raise ImportRejected(
+            [
+                Problem(
+                    _("filen er for stor (%(size)s MB); højst %(max)s MB kan importeres, så del den op")
+                    % {"size": _megabytes(len(data)), "max": _megabytes(max_file_bytes())}
+                )
+            ]
+        )
     if not data.strip().removeprefix(b"\xef\xbb\xbf").strip():
         raise ImportRejected([_empty_file()])
     if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -144,10 +176,24 @@ def read_rows(data: bytes, *, filename: str = "") -> Table:
     if data.startswith(b"PK\x03\x04") or filename.lower().endswith(".xlsx"):
         if not zipfile.is_zipfile(io.BytesIO(data)):
             raise ImportRejected([_not_a_spreadsheet()])
+        _check_unpacked_size(data)
         records = _xlsx_records(data)
     else:
         records = _csv_records(data)
     return _table(records)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRejected(
+            [Problem(_("Excel-filen fylder %(size)s MB udpakket; det er for meget") % {"size": _megabytes(unpacked)})]
+        )
 
 
 def _table(records: Iterable[list]) -> Table:
@@ -155,13 +201,35 @@ def _table(records: Iterable[list]) -> Table:
     header = None
     header_number = 0
     rows = []
+    limit = max_rows()
     for number, record in enumerate(records, start=1):
+        if len(record) > MAX_COLUMNS:
+            if any(value not in (None, "") for value in record[MAX_COLUMNS:]):
+                raise ImportRejected(
+                    [
+                        Problem(
+                            _("rækken har flere end %(max)s kolonner; det har en forsøgsliste ikke")
+                            % {"max": MAX_COLUMNS},
+                            number,
+                        )
+                    ]
+                )
+            record = record[:MAX_COLUMNS]
         values = [_cell_value(value) for value in record]
         if not any(value != "" for value in values):
             continue
         if header is None:
             header, header_number = values, number
             continue
+        if len(rows) >= limit:
+            raise ImportRejected(
+                [
+                    Problem(
+                        _("filen har flere end %(max)s forsøg; del den op i flere filer")
+                        % {"max": f"{limit:,}".replace(",", ".")}
+                    )
+                ]
+            )
         rows.append((number, values))
     if header is None:
         raise ImportRejected([_empty_file()])
@@ -196,9 +264,26 @@ def _table(records: Iterable[list]) -> Table:
         problems.append(Problem(_("filen har kolonneoverskrifter, men ingen forsøg")))
     if problems:
         raise ImportRejected(problems)
+    if "id" in seen and "local_id" not in seen:
+        # A municipality's own list calls its own ids "Id" ("HLS-2018-04"): they are read as Kommunens id.
+        position = seen["id"]
+        if not all(is_registry_id(values[position]) for _number, values in rows if position < len(values)):
+            keys[position] = "local_id"
 
     table_rows = []
     for number, values in rows:
+        for position, value in enumerate(values):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS and position < len(keys):
+                problems.append(
+                    Problem(
+                        _("cellen har %(length)s tegn; højst %(max)s kan læses")
+                        % {"length": len(value), "max": MAX_CELL_CHARS},
+                        number,
+                        str(header[position]),
+                    )
+                )
+        if problems and problems[-1].row == number:
+            continue
         if len(values) > len(keys) and any(value != "" for value in values[len(keys) :]):
             problems.append(
                 Problem(

@@ -1,8 +1,10 @@
 """A row of a file read into an `ExperimentRow`: every cell read by its column, every name looked up.
 
-Each cell is read as `experiments.spreadsheet_format` defines its column; the names of municipalities, target groups
-and service areas are then looked up in the registry (without regard to case, accents or the spelling of æ, ø
-and å). A cell that cannot be read becomes a Problem naming its row and column, and a row with any problem is left
+Each cell is read as `experiments.spreadsheet_format` defines its column; the names of municipalities are then
+looked up in the registry (without regard to case, accents or the spelling of æ, ø and å), and target groups and
+service areas are read as `experiments.importing.vocabulary` explains: the registry's words, the municipality's
+confirmed mappings, or a clear match. A word that needs confirming becomes a `MappingToConfirm` as well as a
+problem. A cell that cannot be read becomes a Problem naming its row and column, and a row with any problem is left
 out, so that every problem of every row is reported at once.
 """
 
@@ -12,9 +14,11 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from core.text import ascii_fold
-from experiments.importing.problems import Problem
+from experiments.importing.problems import MappingToConfirm, Problem
 from experiments.importing.reading import SourceRow
-from experiments.models import ServiceArea, TargetGroup
+from experiments.importing.vocabulary import Vocabulary
+from experiments.models import ServiceArea, TargetGroup, VocabularyKind, VocabularyMapping
+from experiments.models.importing import fold_term
 from experiments.references import LegalReference
 from experiments.spreadsheet_format import COLUMN_BY_KEY, MAX_TEXT, CellError, ResultValues
 from municipalities.models import MunicipalityPage
@@ -29,6 +33,7 @@ class ExperimentRow:
     municipality: MunicipalityPage
     title: str
     page_id: int | None = None
+    local_id: str = ""
     summary: str = ""
     status: str = ""
     status_date: datetime.date | None = None
@@ -45,27 +50,33 @@ class ExperimentRow:
     learnings: list[dict[str, str]] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     visibility: str | None = None
+    # The file's own words for target groups and service areas that the registry calls otherwise, by column key:
+    # kept on the experiment (in target_group_description) so that nothing the file said is lost.
+    own_words: dict[str, list[str]] = field(default_factory=dict)
+
+    def own_word_lines(self, keys=("target_groups", "service_areas")) -> list[str]:
+        labels = {"target_groups": _("Målgruppe i kommunens ord"), "service_areas": _("Fagområde i kommunens ord")}
+        return [f"{labels[key]}: {word}" for key in keys if key in self.present for word in self.own_words.get(key, [])]
 
 
 class Lookup:
     """The vocabularies and municipalities rows refer to, each fetched once, by folded name."""
 
-    def __init__(self):
+    def __init__(self, *, only=None):
+        # With `only`, the rows of any other municipality are problems (the admin imports for one at a time).
+        self.only = only
         self.municipalities = {}
         for municipality in MunicipalityPage.objects.all():
             for name in (municipality.title, municipality.slug, municipality.municipality_code):
                 self.municipalities[ascii_fold(name)] = municipality
         self.municipality_by_path = {m.path: m for m in self.municipalities.values()}
-        self.target_groups = self._vocabulary(TargetGroup)
-        self.service_areas = self._vocabulary(ServiceArea)
-
-    @staticmethod
-    def _vocabulary(model):
-        found = {}
-        for item in model.objects.all():
-            found[ascii_fold(item.name)] = item
-            found[ascii_fold(item.slug)] = item
-        return found
+        mappings = list(VocabularyMapping.objects.all())
+        self.vocabularies = {
+            "target_groups": Vocabulary(VocabularyKind.TARGET_GROUP, TargetGroup.objects.all(), mappings),
+            "service_areas": Vocabulary(VocabularyKind.SERVICE_AREA, ServiceArea.objects.all(), mappings),
+        }
+        # (municipality pk, kind, folded word) → the mapping to confirm, with every row that uses the word.
+        self.mappings_to_confirm: dict[tuple, MappingToConfirm] = {}
 
     def municipality(self, text: str) -> MunicipalityPage:
         municipality = self.municipalities.get(ascii_fold(text))
@@ -75,14 +86,39 @@ class Lookup:
         return municipality
 
 
-def _vocabulary_items(names: list[str], found: dict, what: str) -> list:
-    items = []
+VOCABULARY_WORDS = {"target_groups": _("målgruppe"), "service_areas": _("fagområde")}
+
+
+def _vocabulary_items(key: str, names: list[str], row: int, municipality, lookup: Lookup, own_words: dict) -> list:
+    """The registry items `names` stand for; the words it calls otherwise go to `own_words[key]`."""
+    vocabulary = lookup.vocabularies[key]
+    items, unknown = [], []
     for name in names:
-        item = found.get(ascii_fold(name))
-        if item is None:
-            raise CellError(_('ukendt %(what)s "%(name)s"') % {"what": what, "name": name})
-        if item not in items:
-            items.append(item)
+        reading = vocabulary.read(name, municipality.pk if municipality else None)
+        if reading.item is None:
+            unknown.append((name, reading.candidates))
+            continue
+        if not reading.exact:
+            own_words.setdefault(key, []).append(name)
+        if reading.item not in items:
+            items.append(reading.item)
+    if unknown:
+        messages = []
+        for name, candidates in unknown:
+            if municipality is not None:
+                mapping = lookup.mappings_to_confirm.setdefault(
+                    (municipality.pk, vocabulary.kind, fold_term(name)),
+                    MappingToConfirm(vocabulary.kind, municipality, name, candidates),
+                )
+                mapping.rows.append(row)
+            suggestion = "; ".join(candidate.name for candidate in candidates)
+            messages.append(
+                _('ukendt %(what)s "%(name)s"; bekræft, hvad det svarer til i registret (forslag: %(candidates)s)')
+                % {"what": VOCABULARY_WORDS[key], "name": name, "candidates": suggestion}
+                if suggestion
+                else _('ukendt %(what)s "%(name)s"') % {"what": VOCABULARY_WORDS[key], "name": name}
+            )
+        raise CellError("; ".join(messages))
     return items
 
 
@@ -99,6 +135,16 @@ def read_row(source: SourceRow, present: frozenset[str], lookup: Lookup, problem
             return None
 
     municipality = read("municipality", lookup.municipality)
+    if lookup.only is not None and municipality is not None and municipality.pk != lookup.only.pk:
+        problems.append(
+            Problem(
+                _("forsøget hører til %(other)s; her importeres kun forsøg for %(municipality)s")
+                % {"other": municipality.title, "municipality": lookup.only.title},
+                source.number,
+                COLUMN_BY_KEY["municipality"].heading,
+            )
+        )
+        return None
     title = read("title")
     if title and len(title) > MAX_TEXT:
         problems.append(
@@ -116,25 +162,25 @@ def read_row(source: SourceRow, present: frozenset[str], lookup: Lookup, problem
                 found.append(partner)
         return found
 
+    own_words: dict[str, list[str]] = {}
+
+    def vocabulary(key):
+        return lambda names: _vocabulary_items(key, names, source.number, municipality, lookup, own_words)
+
     row = ExperimentRow(
         number=source.number,
         present=present,
         municipality=municipality,
         title=title or "",
         page_id=read("id"),
+        local_id=read("local_id") or "",
         summary=summary or "",
         status=read("status") or "",
         status_date=read("status_date"),
         start=read("start"),
         end=read("end"),
-        target_groups=read(
-            "target_groups", lambda names: _vocabulary_items(names, lookup.target_groups, _("målgruppe"))
-        )
-        or [],
-        service_areas=read(
-            "service_areas", lambda names: _vocabulary_items(names, lookup.service_areas, _("fagområde"))
-        )
-        or [],
+        target_groups=read("target_groups", vocabulary("target_groups")) or [],
+        service_areas=read("service_areas", vocabulary("service_areas")) or [],
         exemptions=read("provisions") or [],
         partners=read("partners", partners) or [],
         citizens_count=read("citizens_count"),
@@ -144,6 +190,7 @@ def read_row(source: SourceRow, present: frozenset[str], lookup: Lookup, problem
         learnings=read("learnings") or [],
         tags=read("tags") or [],
         visibility=read("visibility"),
+        own_words=own_words,
     )
     if row.start and row.end and row.end < row.start:
         problems.append(

@@ -58,6 +58,14 @@ class ExperimentPage(VisibilityMixin, Page):
     citizens_count = models.PositiveIntegerField(_("antal borgere"), null=True, blank=True)
     contact_name = models.CharField(_("kontaktperson"), max_length=255, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-mail"), blank=True)
+    # NOTE: unique within the owner municipality, which the page tree decides, so clean() checks it rather than a
+    # database constraint; the importer checks it for a whole file.
+    local_id = models.CharField(
+        _("kommunens id"),
+        max_length=100,
+        blank=True,
+        help_text=_("Kommunens eget id for forsøget, fx HLS-2018-04; bruges til at genkende forsøget ved import."),
+    )
     builds_on = models.ForeignKey(
         "self",
         verbose_name=_("bygger på"),
@@ -121,6 +129,7 @@ class ExperimentPage(VisibilityMixin, Page):
             heading=_("Samarbejde"),
         ),
         MultiFieldPanel([FieldPanel("contact_name"), FieldPanel("contact_email")], heading=_("Kontakt")),
+        FieldPanel("local_id"),
         FieldPanel("tags"),
         FieldPanel("visibility"),
     ]
@@ -152,8 +161,15 @@ class ExperimentPage(VisibilityMixin, Page):
             errors["builds_on"] = _("Et forsøg kan ikke bygge på sig selv.")
         elif self.builds_on_id and self.pk and self._builds_on_leads_back():
             errors["builds_on"] = _("Det valgte forsøg bygger selv (direkte eller indirekte) på dette forsøg.")
+        if self.local_id and self.path and self._local_id_taken():
+            errors["local_id"] = _("Kommunen har allerede et forsøg med dette id.")
         if errors:
             raise ValidationError(errors)
+
+    def _local_id_taken(self) -> bool:
+        parent_path = self.path[: -self.steplen]
+        others = ExperimentPage.objects.filter(path__startswith=parent_path, depth=self.depth, local_id=self.local_id)
+        return others.exclude(pk=self.pk).exists()
 
     def _builds_on_leads_back(self) -> bool:
         """True when following "bygger på" from the chosen experiment comes back to this one."""

@@ -9,7 +9,14 @@ from openpyxl import Workbook
 from wagtail.models import Revision, WorkflowState
 
 from core.visibility import Visibility
-from experiments.importing import ImportRejected, experiment_import, parse_learnings, parse_result, read_rows
+from experiments.importing import (
+    CellError,
+    ImportRejected,
+    experiment_import,
+    parse_learnings,
+    parse_result,
+    read_rows,
+)
 from experiments.models import Decision, ExemptionRequest, ExperimentPage, Provision, StatusEvent
 
 HEADINGS = [
@@ -514,3 +521,156 @@ def test_imported_pages_are_in_wagtails_reference_index(db):
     sel_140 = page.exemption_requests.first().provision
     assert ReferenceIndex.get_references_for_object(page).exists()
     assert ReferenceIndex.get_references_to(sel_140).filter(object_id=str(page_id)).exists()
+
+
+# --- hostile and oversized files: a clear message, nothing written, no CPU kept busy --------------------------------
+
+
+def xlsx_bytes(rows, *, dimension=None) -> bytes:
+    """A workbook of `rows`; `dimension` overwrites the size the sheet claims (as some programs write it)."""
+    import re
+    import zipfile
+
+    workbook = Workbook()
+    for values in rows:
+        workbook.active.append(values)
+    output = io.BytesIO()
+    workbook.save(output)
+    if dimension is None:
+        return output.getvalue()
+    patched = io.BytesIO()
+    with zipfile.ZipFile(output) as source, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                content = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"'.encode(), content)
+            target.writestr(info, content)
+    return patched.getvalue()
+
+
+@pytest.fixture
+def time_limit():
+    """Fail a test that takes longer than `seconds` instead of letting it run on."""
+    import signal
+
+    def limit(seconds):
+        def expired(signum, frame):
+            raise TimeoutError(f"took more than {seconds} s")
+
+        signal.signal(signal.SIGALRM, expired)
+        signal.alarm(seconds)
+
+    yield limit
+    signal.alarm(0)
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(nothing_written, settings):
+    settings.EXPERIMENT_IMPORT_MAX_BYTES = 1024 * 1024
+    data = csv_bytes([row(Resumé="x" * 30_000, Titel=f"Forsøg {n}") for n in range(40)])
+    (problem,) = rejected(data)
+    assert problem.startswith("filen er for stor (1,")
+    assert problem.endswith("MB); højst 1,0 MB kan importeres, så del den op")
+
+
+def test_an_xlsx_claiming_the_largest_possible_sheet_is_read_as_stored(db, time_limit):
+    time_limit(10)
+    headings = [heading for heading in HEADINGS if heading != "Id"]
+    data = xlsx_bytes([headings, [ONE_PLAN.get(h) for h in headings]], dimension="A1:XFD1048576")
+    table = read_rows(data, filename="forsoeg.xlsx")
+    assert [source.number for source in table.rows] == [2]
+    assert len(table.columns) == len(headings)
+
+
+def test_a_file_with_more_rows_or_columns_than_a_list_of_experiments_is_refused(nothing_written, settings):
+    settings.EXPERIMENT_IMPORT_MAX_ROWS = 3
+    many = csv_bytes([row(Titel=f"Forsøg {n}") for n in range(4)], headings=HEADINGS)
+    assert rejected(many) == ["filen har flere end 3 forsøg; del den op i flere filer"]
+    wide = xlsx_bytes([HEADINGS, [*(ONE_PLAN.get(h) for h in HEADINGS), *([None] * 500), "x"]])
+    assert rejected(wide, filename="forsoeg.xlsx") == [
+        "række 2: rækken har flere end 60 kolonner; det har en forsøgsliste ikke"
+    ]
+
+
+def test_a_cell_longer_than_excel_allows_is_named(nothing_written):
+    problems = rejected(csv_bytes([row(Resumé="x" * 40_000)], headings=HEADINGS))
+    assert problems == ["række 2, kolonne Resumé: cellen har 40000 tegn; højst 32767 kan læses"]
+
+
+def test_a_long_results_cell_is_read_in_linear_time(time_limit):
+    import time
+
+    for item in ("a" + " " * 30_000 + "b", "Borgere" + " " * 30_000 + "i job: 42 borgere", "a: b " * 6_000):
+        started = time.perf_counter()
+        with pytest.raises(CellError, match="indikator"):
+            parse_result(item)
+        assert time.perf_counter() - started < 0.5
+    assert parse_result("Borgere i job:" + " " * 30_000 + "42 borgere").value == Decimal(42)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"Antal borgere": "1" + "0" * 30}, "række 2, kolonne Antal borgere: antallet er for stort"),
+        ({"Antal borgere": "2147483648"}, "række 2, kolonne Antal borgere: antallet er for stort"),
+        ({"Id": "1" + "0" * 30}, "række 2, kolonne Id: der er intet forsøg med id 1000000000000000000000000000000"),
+        ({"Resultater": "Borgere: 1" + "0" * 30}, 'række 2, kolonne Resultater: "1000000000000000000000000000000" har'),
+        ({"Kommune": "1" + "0" * 30}, 'række 2, kolonne Kommune: ukendt kommune "1000000000000000000000000000000"'),
+    ],
+)
+def test_huge_numbers_get_a_message_not_a_database_error(nothing_written, changes, expected):
+    problems = rejected(csv_bytes([row(**changes)], headings=HEADINGS))
+    assert len(problems) == 1
+    assert problems[0].startswith(expected), problems
+
+
+def test_a_huge_number_in_an_xlsx_cell_gets_a_message(nothing_written):
+    values = {**ONE_PLAN, "Antal borgere": 1e30}
+    data = xlsx_bytes([HEADINGS, [values.get(h) for h in HEADINGS]])
+    problems = rejected(data, filename="forsoeg.xlsx")
+    assert problems[0].startswith("række 2, kolonne Antal borgere: antallet er for stort")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_imports_of_the_same_file_at_once_create_each_experiment_once(monkeypatch):
+    """The second import waits for the first (an advisory lock per municipality) and then finds its experiments."""
+    import contextlib
+    import threading
+
+    from django.db import connection
+
+    from experiments.importing import plan
+    from network.setup import setup_network
+    from tests.conftest import restore_wagtail_base
+
+    restore_wagtail_base()  # an earlier transactional test may have emptied the database
+    setup_network()
+    # Each import, once it has looked at the existing experiments, waits for the other to have done so too: without
+    # a lock both then find nothing and both create; with it the other is still waiting for the lock, and the first
+    # goes on when the barrier gives up.
+    barrier = threading.Barrier(2)
+
+    class Waiting(plan._Existing):
+        def __init__(self, lookup):
+            super().__init__(lookup)
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=3)
+
+    monkeypatch.setattr(plan, "_Existing", Waiting)
+    data = csv_bytes([ONE_PLAN])
+    errors = []
+
+    def run():
+        try:
+            run_import(data, publish=True)
+        except BaseException as error:  # noqa: BLE001 (reported by the test)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    assert ExperimentPage.objects.filter(title="Én plan for familier").count() == 1
