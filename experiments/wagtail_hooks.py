@@ -1,13 +1,19 @@
-"""The shared vocabularies in the admin: laws, provisions, target groups and service areas.
+"""The experiments app in the admin: the shared vocabularies, each municipality's own words for them, and the import.
 
-They are snippets, edited by the network's administrators only (see municipalities/permissions.py); the
-municipalities' editors use them on their pages without being able to change them.
+Laws, provisions, target groups and service areas are snippets, edited by the network's administrators only (see
+municipalities/permissions.py); the municipalities' editors use them on their pages without being able to change
+them. A municipality's own words (`VocabularyMapping`) are edited by its coordinators and editors, each seeing only
+their own municipality's. "Importér forsøg" is `experiments.admin_import`.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from experiments import admin_import
 from experiments.models import Law, Provision, ServiceArea, TargetGroup
 
 
@@ -49,3 +55,23 @@ class VocabularyViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(VocabularyViewSetGroup)
+
+
+@hooks.register("register_admin_viewset")
+def register_vocabulary_mappings():
+    return admin_import.VocabularyMappingViewSet("egne_betegnelser")
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return admin_import.admin_urls()
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_import.may_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(_("Importér forsøg"), reverse("experiments_import"), icon_name="upload", order=260)
