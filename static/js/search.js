@@ -11,6 +11,7 @@
   var wide = window.matchMedia("(min-width: 992px)");
   var status = document.getElementById("search-status");
   var pending = null;
+  var shownSearch = window.location.search;
 
   function fitPanel() {
     if (panel) {
@@ -94,6 +95,7 @@
         syncHiddenFields(page);
         document.title = page.title;
         window.history.pushState({ search: true }, "", url);
+        shownSearch = window.location.search;
         restoreFocus(changed.name, changed.value, openMore);
         results.removeAttribute("aria-busy");
         if (status) {
@@ -126,7 +128,10 @@
     }
   });
 
+  // Back and forward between searches load the search they go to; a jump within the page (the skip link) does not.
   window.addEventListener("popstate", function () {
-    window.location.reload();
+    if (window.location.search !== shownSearch) {
+      window.location.reload();
+    }
   });
 })();

@@ -223,3 +223,25 @@ def test_search_and_home_pass_axe_at_both_widths(axe_page, logged_in):
             failures[f"{QUERY} opened at {size['width']}px"] = format_violations(violations)
     assert not failures, "WCAG violations:\n" + "\n".join(f"{where}\n{text}" for where, text in failures.items())
     assert not page.javascript_errors, page.javascript_errors
+
+
+def test_the_keyboard_can_skip_the_filters_to_the_hits(page):
+    page.set_viewport_size(WIDE)
+    page.goto(QUERY)
+    page.locator("#search-q").focus()
+    skip = page.get_by_role("link", name="Spring filtrene over")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if skip.evaluate("element => element === document.activeElement"):
+            break
+    else:
+        pytest.fail("»Spring filtrene over« is not among the first Tab stops after the search field")
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('li.hit') !== null"):
+            break
+    else:
+        pytest.fail("Tab after »Spring filtrene over« does not reach the first hit within five stops")
+    assert page.evaluate("document.activeElement.closest('.facets') === null")
