@@ -95,9 +95,10 @@ def alert_items(subscription: Subscription, start, end) -> list[AlertItem]:
     return items
 
 
-def feed_pages(subscription: Subscription, *, limit: int):
-    """The subscription's pages that its owner may see (the public, for an e-mail-only subscriber), newest first."""
-    reader = subscription.reader
+def feed_pages(subscription: Subscription, *, limit: int, public_only: bool = False):
+    """The subscription's pages that its owner may see (only public ones for `public_only` or an e-mail-only
+    subscriber), newest first."""
+    reader = None if public_only else subscription.reader
     if subscription.kind == Subscription.Kind.SEARCH:
         result = search(search_query(subscription, per_page=limit, sort="opdateret"), user=reader)
         ids = [hit.page_id for hit in result.hits]

@@ -54,7 +54,9 @@ class Subscription(models.Model):
     email_alerts = models.BooleanField(_("e-mail"), default=True)
     frequency = models.CharField(_("hvor ofte"), max_length=10, choices=Frequency.choices, default=Frequency.DAILY)
     feed_enabled = models.BooleanField(_("feed"), default=False)
+    # Two secret feed addresses: the owner's (what the owner may read) and one to share (public pages only).
     feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    public_feed_token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
     paused = models.BooleanField(_("sat på pause"), default=False)
     # Double opt-in: nothing is sent to an e-mail-only subscriber before the confirmation link is followed.
     confirmed_at = models.DateTimeField(null=True, blank=True)

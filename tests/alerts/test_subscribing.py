@@ -130,6 +130,9 @@ def test_the_feed_of_a_saved_search_shows_what_its_owner_may_see_newest_first(cl
     assert set(titles) == {"Første handleplan", "Lukket handleplan", "Nyeste handleplan"}
     assert titles.index("Nyeste handleplan") < titles.index("Første handleplan")
 
+    shared = feedparser.parse(client.get(f"/abonnement/feed/{subscription.public_feed_token}/").content)
+    assert [entry.title for entry in shared.entries] == [t for t in titles if t != "Lukket handleplan"]
+
     staff.is_active = False
     staff.save()
     feed = feedparser.parse(client.get(f"/abonnement/feed/{subscription.feed_token}/").content)
