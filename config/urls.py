@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from experiments import export_views
+from experiments.views.briefs import provision_brief_docx, provision_brief_pdf
 from experiments.views.progress import ProgressView
 from experiments.views.provisions import ProvisionListView
 from network.views import ProvisionDetailView
@@ -25,6 +26,8 @@ urlpatterns = [
     path("fremdrift/", ProgressView.as_view(), name="progress"),
     path("paragraffer/", ProvisionListView.as_view(), name="provision_list"),
     path("paragraffer/<int:pk>/", ProvisionDetailView.as_view(), name="provision_detail"),
+    path("paragraffer/<int:pk>/notat.pdf", provision_brief_pdf, name="provision_brief_pdf"),
+    path("paragraffer/<int:pk>/notat.docx", provision_brief_docx, name="provision_brief_docx"),
     path("soeg/", search_views.search_view, name="search"),
     path("forsoeg/", search_views.experiment_list_view, name="experiment_list"),
     path("api/v1/search", SearchAPIView.as_view(), name="api_search"),
