@@ -263,9 +263,16 @@ def index_page(page: Page) -> bool:
     return True
 
 
+# The first key of the transaction-level advisory locks that keep one page's index changes in line.
+_PAGE_LOCK = 7_312_001
+
+
 def _stored_words(page_id: int) -> dict | None:
-    """The indexed document's word columns, locked until the transaction ends (so its words are counted once)."""
-    return SearchDocument.objects.select_for_update().filter(page_id=page_id).values(*_WORD_COLUMNS).first()
+    """The indexed document's word columns; the page's index is locked until the transaction ends, so two changes
+    of one page (even its first two publishes, before it has a row to lock) count its words once."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_PAGE_LOCK, page_id])
+    return SearchDocument.objects.filter(page_id=page_id).values(*_WORD_COLUMNS).first()
 
 
 @transaction.atomic
@@ -279,12 +286,9 @@ def remove_page(page_id: int) -> None:
 
 def index_dependents(pages) -> None:
     """Index again the pages whose documents show something of `pages` (see registry.register_dependents)."""
-    done = set()
-    for page in pages:
-        for dependent in dependents_of(page.specific):
-            if dependent.pk not in done:
-                done.add(dependent.pk)
-                index_page(dependent)
+    dependents = {dependent.pk: dependent for page in pages for dependent in dependents_of(page.specific)}
+    for page_id in sorted(dependents):  # in one order, as every page's index lock is taken (see _stored_words)
+        index_page(dependents[page_id])
 
 
 def index_subtree(page: Page) -> None:
