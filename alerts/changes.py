@@ -91,6 +91,14 @@ def experiment_changes(page: ExperimentPage, before: dict | None) -> list[tuple[
     return found
 
 
+def article_links(page: KnowledgeArticlePage) -> dict:
+    return {
+        "experiments": sorted(experiment.pk for experiment in page.experiments.all()),
+        "provisions": sorted(provision.pk for provision in page.provisions.all()),
+        "target_groups": sorted(group.pk for group in page.target_groups.all()),
+    }
+
+
 def record_changes(sender, instance, **kwargs):
     """On every publication: log what is new on the page (the page_published signal of Wagtail)."""
     page = instance.specific if hasattr(instance, "specific") else instance
@@ -105,10 +113,18 @@ def record_changes(sender, instance, **kwargs):
         PageState.objects.update_or_create(page_id=page.pk, defaults={"state": experiment_state(page)})
     elif isinstance(page, KnowledgeArticlePage):
         state = PageState.objects.filter(page_id=page.pk).first()
-        if state:
+        links = article_links(page)
+        before = state.state if state else None
+        if before is None:
+            changes = [(Change.Kind.KNOWLEDGE, _("Ny viden: %(title)s") % {"title": page.title})]
+        elif any(set(links[name]) - set(before.get(name, [])) for name in links):
+            # Newly linked to an experiment, a provision or a target group: news to those who follow that.
+            changes = [(Change.Kind.KNOWLEDGE, _("Ny viden: %(title)s") % {"title": page.title})]
+        else:
+            changes = []
+        PageState.objects.update_or_create(page_id=page.pk, defaults={"state": links})
+        if not changes:
             return
-        changes = [(Change.Kind.KNOWLEDGE, _("Ny viden: %(title)s") % {"title": page.title})]
-        PageState.objects.create(page_id=page.pk, state={"published": True})
     else:
         return
     Change.objects.bulk_create(

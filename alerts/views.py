@@ -107,7 +107,6 @@ def my_page(request):
         "searches": [s for s in subscriptions if s.kind == Subscription.Kind.SEARCH],
         "follows": [s for s in subscriptions if s.kind != Subscription.Kind.SEARCH],
         "target_groups": TargetGroup.objects.all(),
-        "follow_form": FollowForm(),
     }
     return render(request, "alerts/my_page.html", context)
 

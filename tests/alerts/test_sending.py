@@ -258,3 +258,19 @@ def test_publications_queue_one_alert_job_per_transaction_and_none_without_subsc
         publish_experiment("helsingor", "Første", user=coordinator)
         publish_experiment("helsingor", "Andet", user=coordinator)
     assert len(queued(callbacks)) == 1
+
+
+def test_an_article_linked_later_to_a_followed_experiment_is_news_once(mailbox, coordinator, staff, make_user):
+    page = publish_experiment("helsingor", "Én plan for familier", user=coordinator)
+    subscribe(user=staff, kind=Subscription.Kind.EXPERIMENT, page=page.page_ptr, name=page.title, frequency="immediate")
+    administrator = make_user("netvaerksadministrator", role="administrators")
+    article = KnowledgeArticlePage(title="Metodeguide", slug="metodeguide", summary="Sådan gør I.")
+    publish_new_page(KnowledgeIndexPage.objects.get(), article, user=administrator)
+    assert send_alerts() == 0
+
+    article.experiments = [page]
+    republish(article, user=administrator)
+    assert send_alerts() == 1
+    assert "Ny viden: Metodeguide" in text_part(mailbox.messages[0])
+    republish(article, user=administrator)
+    assert send_alerts() == 0
