@@ -1,6 +1,7 @@
 """Which pages and changes concern a subscription, as its reader may see them now."""
 
 import dataclasses
+import html
 
 from django.db.models import Q
 from django.http import QueryDict
@@ -26,6 +27,11 @@ class AlertItem:
     url: str
     changes: list[Change]
     snippet: str = ""
+
+    @property
+    def plain_snippet(self) -> str:
+        """The snippet for the plain-text part: no marks, no HTML entities."""
+        return html.unescape(strip_tags(self.snippet))
 
 
 def search_query(subscription: Subscription, *, per_page: int = MAX_SEARCH_MATCHES, sort: str | None = None):

@@ -71,7 +71,7 @@ def test_a_page_made_network_only_after_the_search_was_saved_is_not_sent_to_a_pu
 
 def test_a_rerun_sends_nothing_again_and_the_next_alert_has_only_what_is_new(mailbox, coordinator):
     subscription = public_subscriber("q=handleplan")
-    publish_experiment("helsingor", "Første handleplan", user=coordinator)
+    publish_experiment("helsingor", "Første handleplan", user=coordinator, summary="Handleplan for børn & unge.")
     assert send_alerts() == 1
     assert send_alerts() == 0
     assert len(mailbox.messages) == 1
@@ -80,6 +80,8 @@ def test_a_rerun_sends_nothing_again_and_the_next_alert_has_only_what_is_new(mai
     assert send_alerts() == 1
     first, second = mailbox.messages
     assert "Første handleplan" in text_part(first)
+    assert "børn & unge" in text_part(first) and "&amp;" not in text_part(first)
+    assert "børn &amp; unge" in html_part(first)
     assert "Anden handleplan" in text_part(second) and "Første handleplan" not in text_part(second)
     assert first["Message-ID"] != second["Message-ID"]
     subscription.refresh_from_db()
