@@ -65,9 +65,11 @@ class UploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, municipalities, **kwargs):
+    def __init__(self, *args, municipalities, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = MunicipalityPage.objects.filter(pk__in=[m.pk for m in municipalities])
+        if not any(m.permissions_for_user(user).can_publish_subpage() for m in municipalities):
+            del self.fields["publish"]
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -84,10 +86,11 @@ def upload_view(request):
     if not municipalities:
         raise PermissionDenied
     PendingImport.objects.filter(created_at__lt=timezone.now() - PENDING_LIFETIME).delete()
-    form = UploadForm(request.POST or None, request.FILES or None, municipalities=municipalities)
+    form = UploadForm(request.POST or None, request.FILES or None, municipalities=municipalities, user=request.user)
     if request.method == "POST" and form.is_valid():
         municipality = form.cleaned_data["municipality"]
-        publish = form.cleaned_data["publish"] and municipality.permissions_for_user(request.user).can_publish_subpage()
+        publish = form.cleaned_data.get("publish", False)
+        publish = publish and municipality.permissions_for_user(request.user).can_publish_subpage()
         upload = form.cleaned_data["file"]
         pending = PendingImport.objects.create(
             user=request.user,

@@ -101,14 +101,14 @@ def main() -> None:
         mode = "published" if args.publish else "drafts submitted for moderation"
         print(
             f"first import ({len(report.created)} created, {mode}): {first:.1f} s, "
-            f"{1000 * first / args.count:.1f} ms per row"
+            f"{1000 * first / args.count:.1f} ms per row, {args.count / first:.1f} rows/s"
         )
         assert ExperimentPage.objects.count() == args.count
 
         started = time.perf_counter()
         report = experiment_import(rows=read_rows(data, filename="bench.csv"), publish=args.publish)
         second = time.perf_counter() - started
-        print(f"same file again ({len(report.unchanged)} unchanged): {second:.1f} s")
+        print(f"same file again ({len(report.unchanged)} unchanged): {second:.1f} s, {args.count / second:.1f} rows/s")
     finally:
         connection.close()
         teardown_databases(databases, verbosity=0)

@@ -165,12 +165,19 @@ def _unique_slug(parent: MunicipalityPage, title: str, taken: set[str]) -> str:
     return slug
 
 
-def _submit_for_moderation(page: ExperimentPage, user) -> None:
-    """Put the saved draft in its municipality's moderation workflow, as "Indsend til godkendelse" does."""
-    workflow = page.get_workflow()
+def _submit_for_moderation(page: ExperimentPage, user, *, new: bool, workflows: dict) -> None:
+    """Put the saved draft in its municipality's moderation workflow, as "Indsend til godkendelse" does.
+
+    Every experiment of a municipality has the municipality's workflow, so it is looked up once per parent; a new
+    page has no workflow state yet, so none is looked for.
+    """
+    parent_path = page.path[: -page.steplen]
+    if parent_path not in workflows:
+        workflows[parent_path] = page.get_workflow()
+    workflow = workflows[parent_path]
     if workflow is None:
         return
-    state = page.current_workflow_state
+    state = None if new else page.current_workflow_state
     if state is None:
         workflow.start(page, user)
     elif state.status == WorkflowState.STATUS_NEEDS_CHANGES:
@@ -178,15 +185,20 @@ def _submit_for_moderation(page: ExperimentPage, user) -> None:
     # A workflow in progress goes on and will be decided on the newest revision.
 
 
-def _write(plan: Plan, *, user, publish: bool, today: datetime.date, slugs: dict, provisions: dict) -> ExperimentPage:
+def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict) -> ExperimentPage:
     row = plan.row
-    if plan.action == "create":
+    provisions = cache.setdefault("provisions", {})
+    new = plan.action == "create"
+    if new:
         parent = row.municipality
-        taken = slugs.setdefault(parent.pk, set(parent.get_children().values_list("slug", flat=True)))
+        taken = cache.setdefault(("slugs", parent.pk), set(parent.get_children().values_list("slug", flat=True)))
         page = ExperimentPage(title=row.title, slug=_unique_slug(parent, row.title, taken), live=False, owner=user)
         _apply(page, row, today, new=True, provisions=provisions)
         parent.add_child(instance=page)
-        revision = page.save_revision(user=user)
+        # The row was checked as a whole by the importer (the slug is free, the dates in order, the own id unique)
+        # and add_child validated title and slug: the revision's full validation would only repeat that, at a
+        # dozen queries a page.
+        revision = page.save_revision(user=user, clean=False)
     else:
         page = ExperimentPage.objects.get(pk=row.page_id).get_latest_revision_as_object()
         _apply(page, row, today, new=False, provisions=provisions)
@@ -196,7 +208,7 @@ def _write(plan: Plan, *, user, publish: bool, today: datetime.date, slugs: dict
     if publish:
         revision.publish(user=user)
     else:
-        _submit_for_moderation(page, user)
+        _submit_for_moderation(page, user, new=new, workflows=cache.setdefault("workflows", {}))
     return page
 
 
@@ -223,8 +235,7 @@ def experiment_import(
     with transaction.atomic():
         plans = check_rows(rows, user=user, publish=publish, today=today, municipality=municipality)
         report = ImportReport(ignored_headings=rows.ignored_headings, dry_run=dry_run, published=publish)
-        slugs: dict = {}
-        provisions: dict = {}
+        cache: dict = {}
         to_write = [] if dry_run else [plan for plan in plans if plan.action != "unchanged"]
         written = []
         # Wagtail updates its reference index on every save of the page, its revision, log entry and workflow
@@ -232,7 +243,7 @@ def experiment_import(
         with disable_reference_index_auto_update():
             for plan in progress(to_write) if progress else to_write:
                 try:
-                    page = _write(plan, user=user, publish=publish, today=today, slugs=slugs, provisions=provisions)
+                    page = _write(plan, user=user, publish=publish, today=today, cache=cache)
                 except ValidationError as error:
                     messages = "; ".join(error.messages)
                     raise ImportRejected([Problem(messages, plan.row.number)]) from error

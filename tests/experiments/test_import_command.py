@@ -91,6 +91,18 @@ def test_problems_go_to_stderr_one_line_each_and_the_command_fails(db, csv_file)
     assert not ExperimentPage.objects.exists()
 
 
+def test_a_municipalitys_own_word_is_named_with_candidates_and_where_to_confirm_it(db, csv_file):
+    text = "Kommune;Titel;Resumé;Status;Målgrupper\r\nHelsingør;Én plan;Én fælles plan.;igangsat;Unge 18–29 år\r\n"
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 fejl"):
+        call_command("import_experiments", csv_file(text), stdout=io.StringIO(), stderr=err)
+    first, hint = err.getvalue().splitlines()
+    assert first.startswith('række 2, kolonne Målgrupper: ukendt målgruppe "Unge 18–29 år"; bekræft')
+    assert "Unge 15–30 år uden uddannelse" in first
+    assert "»Importér forsøg« eller »Egne betegnelser«" in hint
+    assert not ExperimentPage.objects.exists()
+
+
 def test_from_the_command_line_a_bad_file_exits_with_status_1(db, csv_file, capsys, monkeypatch):
     # run_from_argv closes the database connections when done, which would end the test's transaction.
     monkeypatch.setattr("django.core.management.base.connections.close_all", lambda: None)

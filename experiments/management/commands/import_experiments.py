@@ -55,6 +55,13 @@ class Command(BaseCommand):
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 self.stderr.write(str(problem))
+            if rejected.mappings:
+                self.stderr.write(
+                    _(
+                        "Kommunernes egne ord for målgrupper og fagområder bekræftes i administrationen under "
+                        "»Importér forsøg« eller »Egne betegnelser«; derefter kan filen importeres."
+                    )
+                )
             raise CommandError(
                 _("%(count)s fejl i %(file)s; intet er gemt.") % {"count": len(rejected.problems), "file": path.name}
             ) from None
