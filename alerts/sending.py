@@ -12,13 +12,13 @@ import logging
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Min
 from django.utils import timezone
 from django.utils.translation import ngettext
 
 from alerts.mail import build_message, deliver, new_message_id, unsubscribe_url
 from alerts.matching import alert_items
-from alerts.models import Delivery, Frequency, Subscription
+from alerts.models import Change, Delivery, Frequency, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +141,11 @@ def send_alerts(*, frequency: str | None = None, now: datetime.datetime | None =
         subscriptions = Subscription.objects.active().filter(email_alerts=True).select_related("user")
         if frequency:
             subscriptions = subscriptions.filter(frequency=frequency)
+        earliest = subscriptions.aggregate(earliest=Min("covered_until"))["earliest"]
+        nothing_new = not Change.objects.filter(created_at__gt=earliest or cutoff, created_at__lte=cutoff).exists()
+        if nothing_new and not Delivery.objects.filter(state=Delivery.State.PENDING, kind=Delivery.Kind.ALERT).exists():
+            # Nothing changed since the oldest high-water mark: no subscription has anything to send.
+            return 0
         sent = 0
         failed = []
         for subscription in subscriptions.order_by("pk"):
