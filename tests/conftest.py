@@ -42,12 +42,26 @@ def django_db_setup(request, django_db_setup, django_db_blocker):
     A reused test database (--reuse-db) is emptied first: Django's test runner has already applied any new
     migration to it, and an interrupted run may have left committed rows behind.
     """
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
     reused = request.config.getoption("reuse_db") and not request.config.getoption("create_db")
+    own_databases = None
     with django_db_blocker.unblock():
+        # pytest-django sets up a test database only when a collected test asks for the database. The read-only
+        # browser and API tests ask for none (see CommittedData), so run on their own they would otherwise reach
+        # the development database.
+        if not connection.settings_dict["NAME"].startswith("test_"):
+            own_databases = setup_databases(verbosity=0, interactive=False, aliases={"default"}, keepdb=reused)
+        assert connection.settings_dict["NAME"].startswith("test_"), connection.settings_dict["NAME"]
         if reused:
             reset_database()
         else:
             setup_network()
+    yield
+    if own_databases is not None and not reused:
+        with django_db_blocker.unblock():
+            teardown_databases(own_databases, verbosity=0)
 
 
 @pytest.fixture(scope="session")
