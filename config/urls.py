@@ -12,11 +12,13 @@ from experiments import export_views
 from experiments.views.briefs import provision_brief_docx, provision_brief_pdf
 from experiments.views.progress import ProgressView
 from experiments.views.provisions import ProvisionListView
+from experiments.views.similar import similar_experiments_json
 from network.views import ProvisionDetailView
 from search import views as search_views
 from search.api import SearchAPIView
 
 urlpatterns = [
+    path("admin/forsoeg/lignende/", similar_experiments_json, name="experiment_similar"),
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
     path("log-ind/", auth_views.LoginView.as_view(template_name="registration/login.html"), name="login"),

@@ -1,9 +1,11 @@
-"""Admin panels: exemption requests are typed as Danish references, as the programme's documents cite them."""
+"""Admin panels: exemption requests are typed as Danish references, as the programme's documents cite them; "Har
+andre prøvet det?" lists similar experiments while the project manager writes."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
-from wagtail.admin.panels import InlinePanel
+from wagtail.admin.panels import InlinePanel, Panel
 
 from experiments.references import ReferenceError, parse_reference
 
@@ -103,3 +105,27 @@ class ExperimentPageForm(WagtailAdminPageForm):
             elif municipality.pk in seen:
                 form.add_error("municipality", _("%(name)s er allerede partnerkommune.") % {"name": municipality})
             seen.add(municipality.pk)
+
+
+class SimilarExperimentsPanel(Panel):
+    """The panel "Har andre prøvet det?": the experiments most like the one being written, with why.
+
+    Rendered first from the saved page, then kept current by static/js/similar.js, which posts the form's title,
+    challenge, purpose, target groups, service areas and provisions to the `experiment_similar` endpoint as they
+    change (a file of the site's own, as the admin's Content-Security-Policy allows no inline script).
+    """
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "experiments/includes/similar_panel.html"
+
+        class Media:
+            js = ["js/similar.js"]
+
+        def get_context_data(self, parent_context=None):
+            from experiments.similarity import similar_experiments
+
+            context = super().get_context_data(parent_context)
+            context["endpoint"] = reverse("experiment_similar")
+            context["exclude"] = self.instance.pk or ""
+            context["similar"] = similar_experiments(self.instance, user=self.request.user) if self.instance.pk else []
+            return context

@@ -16,7 +16,7 @@ from wagtail.search import index
 from core.blocks import NarrativeBlock
 from core.visibility import VisibilityMixin
 from experiments.models.choices import EvidenceRating, ExperimentStatus
-from experiments.panels import ExemptionRequestPanel, ExperimentPageForm
+from experiments.panels import ExemptionRequestPanel, ExperimentPageForm, SimilarExperimentsPanel
 
 
 class ExperimentTag(TaggedItemBase):
@@ -110,6 +110,7 @@ class ExperimentPage(VisibilityMixin, Page):
             heading=_("Målgruppe"),
         ),
         ExemptionRequestPanel("exemption_requests", heading=_("Paragraffritagelser"), label=_("Paragraffritagelse")),
+        SimilarExperimentsPanel(heading=_("Har andre prøvet det?")),
         InlinePanel("status_events", heading=_("Status"), label=_("Statushændelse")),
         MultiFieldPanel(
             [
