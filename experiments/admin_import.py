@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies.base import BasePermissionPolicy
@@ -299,7 +300,17 @@ class VocabularyMappingViewSet(ModelViewSet):
     list_display = ["source_text", "kind", "target", "municipality"]
     list_filter = ["kind"]
     search_fields = ["source_text"]
-    form_fields = ["municipality", "kind", "source_text", "target_group", "service_area"]
+    edit_handler = ObjectList(
+        [
+            # A select of the user's own municipalities, not a page chooser over the whole tree.
+            FieldPanel("municipality", widget=forms.Select),
+            FieldPanel("kind"),
+            FieldPanel("source_text"),
+            FieldPanel("target_group"),
+            FieldPanel("service_area"),
+        ],
+        base_form_class=MappingForm,
+    )
     index_view_class = MappingIndexView
     edit_view_class = MappingEditView
     delete_view_class = MappingDeleteView
@@ -307,8 +318,3 @@ class VocabularyMappingViewSet(ModelViewSet):
     @property
     def permission_policy(self):
         return MappingPermissionPolicy(VocabularyMapping)
-
-    def get_form_class(self, for_update=False):
-        from django.forms import modelform_factory
-
-        return modelform_factory(VocabularyMapping, form=MappingForm, fields=self.form_fields)

@@ -68,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", nargs="?", type=int, default=10000)
     parser.add_argument("--publish", action="store_true", help="publish instead of saving drafts for moderation")
+    parser.add_argument("--check-only", action="store_true", help="only check the file (a dry run), write nothing")
     args = parser.parse_args()
 
     import django
@@ -91,6 +92,13 @@ def main() -> None:
         table = read_rows(data, filename="bench.csv")
         read_seconds = time.perf_counter() - started
         print(f"read and split the file: {read_seconds:.2f} s")
+
+        if args.check_only:
+            started = time.perf_counter()
+            report = experiment_import(rows=table, dry_run=True)
+            checked = time.perf_counter() - started
+            print(f"checked every row ({len(report.created)} new): {checked:.1f} s, {args.count / checked:.1f} rows/s")
+            return
 
         def progress(plans):
             return tqdm(plans, file=sys.stderr, mininterval=5)

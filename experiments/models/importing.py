@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
 
 from core.text import ascii_fold
 
@@ -63,14 +62,6 @@ class VocabularyMapping(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    panels = [
-        FieldPanel("municipality"),
-        FieldPanel("kind"),
-        FieldPanel("source_text"),
-        FieldPanel("target_group"),
-        FieldPanel("service_area"),
-    ]
 
     class Meta:
         verbose_name = _("egen betegnelse")

@@ -195,7 +195,7 @@ def test_own_words_are_listed_and_edited_for_ones_own_municipality_only(client, 
         source_text="Unge 18–29 år",
         target_group=TargetGroup.objects.first(),
     )
-    VocabularyMapping.objects.create(
+    gribskov = VocabularyMapping.objects.create(
         municipality=municipality("gribskov"),
         kind=VocabularyKind.TARGET_GROUP,
         source_text="Borgere med mange sager",
@@ -205,3 +205,16 @@ def test_own_words_are_listed_and_edited_for_ones_own_municipality_only(client, 
     assert "borgere med mange sager" in listing
     assert "unge 18 29 aar" not in listing
     assert client.get(reverse("egne_betegnelser:edit", args=[helsingor.pk])).status_code == 404
+    assert client.get(reverse("egne_betegnelser:edit", args=[gribskov.pk])).status_code == 200
+    add_form = client.get(reverse("egne_betegnelser:add")).content.decode()
+    assert "Gribskov" in add_form and "Helsingør" not in add_form
+    # An edit that names another municipality is refused.
+    data = {
+        "municipality": municipality("helsingor").pk,
+        "kind": VocabularyKind.TARGET_GROUP,
+        "source_text": "Borgere med mange sager",
+        "target_group": TargetGroup.objects.first().pk,
+    }
+    client.post(reverse("egne_betegnelser:edit", args=[gribskov.pk]), data)
+    gribskov.refresh_from_db()
+    assert gribskov.municipality.slug == "gribskov"
