@@ -100,7 +100,7 @@ def test_the_xlsx_export_drops_control_characters_instead_of_failing_for_everyon
 
 def test_a_seeded_run_over_real_http_gets_no_server_error_and_no_dropped_connection(live_server, transactional_db):
     from network.setup import setup_network
-    from tests.api.conftest import restore_wagtail_base
+    from tests.conftest import restore_wagtail_base
 
     restore_wagtail_base()
     setup_network()

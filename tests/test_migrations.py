@@ -39,7 +39,7 @@ def content_type_of(page_id: int) -> tuple[str, str]:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_home_page_keeps_its_row_and_content_type_through_the_move_to_the_network_app():
-    from tests.api.conftest import restore_wagtail_base
+    from tests.conftest import restore_wagtail_base
 
     restore_wagtail_base()  # an earlier transactional test may have emptied the database
     home = setup_network()
