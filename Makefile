@@ -9,7 +9,7 @@ VENDOR := static_vendor
 ASSETS := $(VENDOR)/.installed
 MESSAGES := locale/da/LC_MESSAGES/django.mo locale_wagtail/da/LC_MESSAGES/django.mo
 
-.PHONY: install messages run test test-system-db lint format bench db-stop clean
+.PHONY: install messages run test test-system-db lint format bench db-stop clean hostile
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -83,3 +83,7 @@ db-stop:
 
 clean: db-stop
 	rm -rf $(VENV) var static_collected $(VENDOR) node_modules
+
+# A seeded run of hostile requests (scripts/hostile_requests.py) against a running site, e.g. one started by `make run`.
+hostile: install
+	$(BIN)/python scripts/hostile_requests.py $${URL:-http://127.0.0.1:$(PORT)} --requests $${N:-10000} --seed $${SEED:-1}
