@@ -198,7 +198,9 @@ def parse_decimal(original: str) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise CellError(_('"%(text)s" er ikke et tal') % {"text": original}) from None
+        number = None
+    if number is None or number.is_nan():  # Decimal reads "NaN", which no comparison accepts
+        raise CellError(_('"%(text)s" er ikke et tal') % {"text": original})
     # The size first: quantizing a number of more than 28 digits fails.
     if abs(number) >= Decimal("1e10") or number != number.quantize(Decimal("0.01")):
         raise CellError(_('"%(text)s" har for mange cifre (højst 10 før og 2 efter kommaet)') % {"text": original})
