@@ -51,6 +51,9 @@ _RESULT = inline_serializer(
         "suggestion": serializers.CharField(allow_null=True, help_text="»Mente du …?«: the corrected query."),
         "searched_text": serializers.CharField(allow_null=True),
         "notices": serializers.ListField(child=serializers.CharField()),
+        "engine": serializers.CharField(
+            help_text="The engine that answered: elasticsearch, or postgres (also when Elasticsearch did not answer)."
+        ),
     },
 )
 _ERROR = inline_serializer(

@@ -273,4 +273,5 @@ class SearchResult:
             "suggestion": self.suggestion or None,
             "searched_text": self.searched_text or None,
             "notices": [str(notice) for notice in self.notices],
+            "engine": self.engine,
         }

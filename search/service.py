@@ -102,6 +102,16 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
     understanding = understand(query.text, reader=reader)
     result = engine.search(query, understanding=understanding, reader=reader)
     notices = list(query.notices)
+    if result.engine != engine.name and getattr(engine, "fallback", None):
+        # The configured engine did not answer in time and its fallback (PostgreSQL) did: the retries below ask
+        # the fallback directly, and the reader is told.
+        engine = engine.fallback
+        notices.append(
+            _(
+                "Søgemaskinen svarer ikke lige nu, så resultaterne kommer fra databasens egen søgning og kan være "
+                "sorteret lidt anderledes end ellers."
+            )
+        )
     suggestion = understanding.suggestion
 
     if understanding.only_stop_words:

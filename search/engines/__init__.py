@@ -18,13 +18,18 @@ def get_engine() -> SearchEngine:
     if settings.ELASTICSEARCH_URL:
         from search.engines.elasticsearch import ElasticsearchEngine
 
-        return ElasticsearchEngine(settings.ELASTICSEARCH_URL, fallback=postgres)
+        return ElasticsearchEngine(
+            settings.ELASTICSEARCH_URL,
+            fallback=postgres,
+            search_timeout=getattr(settings, "ELASTICSEARCH_SEARCH_TIMEOUT", 0.5),
+            retry_after=getattr(settings, "ELASTICSEARCH_RETRY_AFTER", 10.0),
+        )
     return postgres
 
 
 def _forget_engine(*, setting, **kwargs):
     # Tests change the setting; a server never does.
-    if setting == "ELASTICSEARCH_URL":
+    if setting in {"ELASTICSEARCH_URL", "ELASTICSEARCH_SEARCH_TIMEOUT", "ELASTICSEARCH_RETRY_AFTER"}:
         get_engine.cache_clear()
 
 

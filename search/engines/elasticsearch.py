@@ -11,6 +11,7 @@ abbreviations, compounds from the corpus lexicon) is the same as for PostgreSQL:
 
 import functools
 import logging
+import time
 from collections.abc import Sequence
 
 from elasticsearch import Elasticsearch
@@ -214,11 +215,26 @@ class ElasticsearchEngine(SearchEngine):
 
     name = "elasticsearch"
 
-    def __init__(self, url: str, *, fallback: SearchEngine, index: str = INDEX_NAME, timeout: float = 5.0):
+    def __init__(
+        self,
+        url: str,
+        *,
+        fallback: SearchEngine,
+        index: str = INDEX_NAME,
+        timeout: float = 5.0,
+        search_timeout: float | None = None,
+        retry_after: float = 0.0,
+    ):
+        """`timeout` bounds the index maintenance's requests, `search_timeout` (shorter: a reader waits) a search's;
+        after a failed search the PostgreSQL engine answers at once for `retry_after` seconds, so an outage or a
+        slow server costs one timeout per process and interval, not one per search."""
         self.url = url
         self.index = index
         self.fallback = fallback
         self.client = client_for(url, timeout)
+        self.search_client = self.client.options(request_timeout=search_timeout) if search_timeout else self.client
+        self.retry_after = retry_after
+        self._down_until = 0.0
 
     def search(self, query, *, understanding, reader: bool, match_any: bool = False):
         """Elasticsearch's answer, held to what PostgreSQL says the reader may see now.
@@ -240,15 +256,18 @@ class ElasticsearchEngine(SearchEngine):
                 exclude=exclude,
             ).to_dict()
 
+        if time.monotonic() < self._down_until:
+            return self.fallback.search(query, understanding=understanding, reader=reader, match_any=match_any)
         try:
             exclude = self._no_longer_visible(reader=reader)
-            response = self.client.search(index=self.index, body=request())
+            response = self.search_client.search(index=self.index, body=request())
             total = response["hits"]["total"]["value"]
             if total and query.offset >= total:
                 query.page = (total - 1) // query.per_page + 1
-                response = self.client.search(index=self.index, body=request())
+                response = self.search_client.search(index=self.index, body=request())
         except Exception as error:  # any failure of the search server: PostgreSQL answers
             logger.warning("Elasticsearch at %s did not answer (%s); answering from PostgreSQL", self.url, error)
+            self._down_until = time.monotonic() + self.retry_after
             return self.fallback.search(query, understanding=understanding, reader=reader, match_any=match_any)
         found = response["hits"]["hits"]
         visible = _visible_documents([hit["_source"]["page_id"] for hit in found], reader=reader)

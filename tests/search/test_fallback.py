@@ -1,0 +1,101 @@
+"""Elasticsearch unreachable or slow: the search answers from PostgreSQL within a second, and says so.
+
+Two servers that are not Elasticsearch, both on loopback: a closed port (the connection is refused) and a socket
+that accepts connections and never answers (the request times out after ELASTICSEARCH_SEARCH_TIMEOUT).
+"""
+
+import contextlib
+import socket
+import threading
+import time
+
+import pytest
+
+from search.engines import get_engine
+
+NOTICE = "Søgemaskinen svarer ikke lige nu"
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def silent_server(lifetime: float = 30.0):
+    """A loopback server that accepts every connection and never answers; it stops after `lifetime` at most."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    stop = threading.Event()
+    accepted = []
+
+    def serve():
+        deadline = time.monotonic() + lifetime
+        while not stop.is_set() and time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError, OSError):
+                accepted.append(listener.accept()[0])
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in accepted:
+            conn.close()
+        listener.close()
+
+
+@pytest.fixture(params=["refused", "silent"])
+def broken_elasticsearch(request, settings):
+    settings.ELASTICSEARCH_SEARCH_TIMEOUT = 0.5
+    if request.param == "refused":
+        settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{closed_port()}"
+        yield request.param
+    else:
+        with silent_server() as url:
+            settings.ELASTICSEARCH_URL = url
+            yield request.param
+    get_engine.cache_clear()
+
+
+def timed(client, url):
+    started = time.monotonic()
+    response = client.get(url)
+    return response, time.monotonic() - started
+
+
+def test_the_search_page_answers_from_postgresql_within_a_second_and_says_so(corpus, client, broken_elasticsearch):
+    assert get_engine().name == "elasticsearch"
+    response, elapsed = timed(client, "/soeg/?q=SEL+§+140")
+    assert response.status_code == 200
+    assert elapsed < 1.0, f"{broken_elasticsearch}: {elapsed:.2f} s"
+    page = response.content.decode()
+    assert NOTICE in page
+    assert corpus["familier"].title in page
+    # The next searches do not wait for the server again.
+    response, elapsed = timed(client, "/soeg/?q=familie")
+    assert response.status_code == 200 and NOTICE in response.content.decode()
+    assert elapsed < 0.5, f"{broken_elasticsearch}: {elapsed:.2f} s"
+
+
+def test_the_api_answers_from_postgresql_within_a_second_and_says_so(corpus, client, broken_elasticsearch):
+    response, elapsed = timed(client, "/api/v1/search?q=SEL+§+140")
+    assert response.status_code == 200
+    assert elapsed < 1.0, f"{broken_elasticsearch}: {elapsed:.2f} s"
+    body = response.json()
+    assert body["engine"] == "postgres"
+    assert any(NOTICE in notice for notice in body["notices"])
+    assert [hit["title"] for hit in body["hits"]] == [corpus["familier"].title]
+
+
+def test_without_elasticsearch_there_is_no_notice(corpus, client, settings):
+    settings.ELASTICSEARCH_URL = ""
+    body = client.get("/api/v1/search?q=SEL+§+140").json()
+    assert body["engine"] == "postgres"
+    assert not any(NOTICE in notice for notice in body["notices"])
+    get_engine.cache_clear()
