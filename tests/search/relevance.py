@@ -20,6 +20,15 @@ SLUT = "VIVE's slutevaluering af Én plan (januar 2021)"
 PARAGRAFNUMRE = "Nye paragrafnumre i LAB fra 1. januar 2020"
 PLANKOORDINATOR = "Plankoordinator for borgere med psykiske vanskeligheder"
 SAMTYKKE = "Læring: når borgerne ikke giver samtykke"
+EN_SAGSBEHANDLER = "Én plan – én sagsbehandler for borgere med komplekse problemer"
+KOORDINERENDE = "Koordinerende sagsbehandler for borgere i ressourceforløb"
+BORGERKONSULENT = "Borgerkonsulent for sygemeldte med flere sager"
+UNGE_KOORDINERET = "Koordineret indsats for unge"
+UNGE_PAA_VEJ = "Unge på vej"
+MENTOR = "Mentor og én plan for unge på uddannelseshjælp"
+LAERING_FAMILIER = "Læring: én indgang for familier"
+FAERRE_MOEDER = "Færre faste møder – mere tid med borgeren"
+SUNDHED = "Sundhedsfaglig vurdering tidligt i sygeforløbet"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +81,48 @@ CASES = (
     Case("facet", {"q": "samtykke", "type": "viden"}, (SAMTYKKE,)),
     Case("facet", {"q": "unge", "kommune": "gribskov"}, ("Unge på vej", "STU og job: én plan for STU-elever")),
     Case("facet", {"q": "evaluering", "type": "viden"}, (MIDTVEJS, SLUT)),
+)
+
+# Situations in a member of staff's own words: who the citizen is and what happened, not the target group's name.
+# Judged against network/demo/experiments.toml and articles.toml; the expected results are the experiments and
+# articles about that situation, best first.
+CITIZEN_CASES = (
+    Case("situation", {"q": "enlig far der har mistet sit job"}, (FAMILIER_HILLEROD, LAERING_FAMILIER, BALLERUP)),
+    Case("situation", {"q": "en ung der fylder 18 og mister sin sagsbehandler"}, (UNGEKOORDINATOR, UNGE_KOORDINERET)),
+    Case(
+        "situation",
+        {"q": "familie hvor både mor og barn har sager i kommunen"},
+        (FAMILIER_HILLEROD, "Sammen om ny velfærd", LAERING_FAMILIER, BALLERUP),
+    ),
+    Case("situation", {"q": "arbejdsløs mor med små børn"}, (FAMILIER_HILLEROD, BALLERUP, LAERING_FAMILIER)),
+    Case("situation", {"q": "forældre på kontanthjælp"}, (FAMILIER_HILLEROD, BALLERUP, LAERING_FAMILIER)),
+    Case(
+        "situation", {"q": "barnet mistrives fordi far er arbejdsløs"}, (FAMILIER_HILLEROD, LAERING_FAMILIER, BALLERUP)
+    ),
+    Case("situation", {"q": "syg og kan ikke passe sit arbejde"}, (SYGEDAGPENGE, BORGERKONSULENT, SUNDHED)),
+    Case("situation", {"q": "sygemeldt med mange sager i kommunen"}, (SYGEDAGPENGE, BORGERKONSULENT)),
+    Case("situation", {"q": "psykisk syg borger der gerne vil i job"}, (PLANKOORDINATOR,)),
+    Case("situation", {"q": "ung uden uddannelse på kontanthjælp"}, (UNGE_PAA_VEJ, MENTOR)),
+    Case("situation", {"q": "anbragt teenager der bliver voksen"}, (UNGEKOORDINATOR, UNGE_KOORDINERET, UNGE_PAA_VEJ)),
+    Case("situation", {"q": "handicappet ung der går ud af skolen"}, ("STU og job: én plan for STU-elever",)),
+    Case("situation", {"q": "flygtningefamilie med børn"}, ("Integrationsplan og familieplan i ét",)),
+    Case(
+        "situation",
+        {"q": "for mange møder på jobcentret"},
+        (FAERRE_MOEDER, "Læring: færre faste møder, mere tid med borgerne"),
+    ),
+    Case(
+        "situation",
+        {"q": "borgeren har mange sagsbehandlere og ved ikke hvem hun skal ringe til"},
+        (KOORDINERENDE, EN_SAGSBEHANDLER, BORGERKONSULENT),
+    ),
+    Case(
+        "situation",
+        {"q": "borgeren vil selv bestemme over sin plan"},
+        ("Borgerinddragelse i den helhedsorienterede plan", "Metodeguide: det første fælles planmøde"),
+    ),
+    Case("situation", {"q": "langtidsledig med komplekse problemer"}, (EN_SAGSBEHANDLER, "Én borger – Én plan")),
+    Case("situation", {"q": "kan ikke arbejde på grund af sygdom"}, (SYGEDAGPENGE, BORGERKONSULENT, SUNDHED)),
 )
 
 
