@@ -3,7 +3,8 @@
 The policy lives in the settings (`CONTENT_SECURITY_POLICY`). Two things here make the admin work under it:
 
 - `AdminAwareCSPMiddleware` replaces the directives named in `CONTENT_SECURITY_POLICY_ADMIN_REPLACE` under /admin/
-  (only `style-src`: Wagtail's templates and scripts set `style` attributes; see SECURITY.md).
+  (only `style-src`: Wagtail's templates and scripts set `style` attributes; see SECURITY.md), and lets a response
+  that X-Frame-Options allows its own site to frame (Wagtail's preview) be framed by it under CSP too.
 - `AdminInlineScriptMiddleware` turns the few inline scripts Wagtail's admin writes (an InlinePanel's set-up, a date
   or time field's calendar) into inert JSON data that `static/js/admin_inline_scripts.js`, a file of our own origin,
   acts on. Only those exact shapes are converted, and their arguments must parse as JSON: they call a fixed Wagtail
@@ -13,6 +14,7 @@ The policy lives in the settings (`CONTENT_SECURITY_POLICY`). Two things here ma
 import json
 import re
 
+from csp.constants import HEADER, SELF
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.templatetags.static import static
@@ -24,13 +26,30 @@ def is_admin(request) -> bool:
     return request.path_info.startswith(ADMIN_PREFIX)
 
 
+def framed_by_own_site(response) -> bool:
+    return response.get("X-Frame-Options", "").upper() == "SAMEORIGIN"
+
+
 class AdminAwareCSPMiddleware(CSPMiddleware):
+    def process_response(self, request, response):
+        if framed_by_own_site(response) and HEADER in response:
+            # Wagtail's preview runs the page through the middleware once more, as a request for the page's own
+            # address, and that pass already set a policy: decide it again for the admin's request.
+            del response[HEADER]
+        return super().process_response(request, response)
+
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
         admin_replace = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN_REPLACE", None)
+        replace = {}
         if admin_replace and not report_only and is_admin(request):
-            # A view's own replacement (csp_replace) still wins over the admin's.
-            parts.replace = {**admin_replace, **(parts.replace or {})}
+            replace.update(admin_replace)
+        if framed_by_own_site(response):
+            # A view that lets its own site frame it (Wagtail's preview in the page editor) gets the same from CSP.
+            replace["frame-ancestors"] = [SELF]
+        if replace:
+            # A view's own replacement (csp_replace) still wins.
+            parts.replace = {**replace, **(parts.replace or {})}
         return parts
 
 
