@@ -1,5 +1,7 @@
 """Day one of a deployment: the network, its page tree, the catalogue of laws, groups, permissions and workflows."""
 
+from pathlib import Path
+
 from django.db import transaction
 from wagtail.models import Page, Site
 
@@ -9,6 +11,10 @@ from municipalities.models import MunicipalityIndexPage, MunicipalityPage, Netwo
 from municipalities.network import MUNICIPALITIES, NETWORK
 from municipalities.permissions import setup_network_permissions
 from network.models import HomePage
+from search.thesaurus import load_thesaurus
+
+# The network's everyday words for a situation and the registry's words for the same (search/thesaurus.py).
+THESAURUS = Path(__file__).with_name("thesaurus.toml")
 
 
 def _child(parent: Page, model, slug: str, **fields):
@@ -67,5 +73,6 @@ def setup_network() -> HomePage:
         )
         municipalities.append(municipality)
     install_catalogue()
+    load_thesaurus(THESAURUS)
     setup_network_permissions(home_page=home, knowledge_index=knowledge, municipalities=municipalities)
     return home

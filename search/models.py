@@ -7,7 +7,9 @@ Everything here is derived from the pages and can be rebuilt with `manage.py sea
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from search.facets import FACETS
 
@@ -130,3 +132,57 @@ class IndexQueue(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.page_id}"
+
+
+class ThesaurusEntry(models.Model):
+    """A word or phrase of the field and what a search for it also looks for (search/thesaurus.py).
+
+    Unlike the rest of this module it is edited, not derived: the network's administrators keep it in the admin.
+    The stems are kept with the entry, so a search finds its terms with one indexed lookup.
+    """
+
+    term = models.CharField(
+        _("ord eller udtryk"),
+        max_length=200,
+        unique=True,
+        help_text=_("Det, en medarbejder skriver i søgefeltet, fx »arbejdsløs« eller »mistet job«."),
+    )
+    alternatives = models.TextField(
+        _("søg også efter"),
+        help_text=_(
+            "Ord eller udtryk, som registret bruger om det samme, adskilt af komma, fx »ledig, kontanthjælp, job«. "
+            "De findes i alle bøjninger, men rangerer under søgningens egne ord."
+        ),
+    )
+    # NOTE: filled by save() with the Danish stemmer; an edit in the admin takes effect with the next search.
+    term_lexemes = models.CharField(max_length=400, db_index=True, editable=False)
+    alternative_lexemes = models.JSONField(default=list, editable=False)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("synonym")
+        verbose_name_plural = _("synonymer")
+
+    def __str__(self):
+        return self.term
+
+    def clean(self):
+        from search.thesaurus import MAX_TERM_WORDS, lexemes, split_alternatives
+
+        self.term = " ".join(self.term.split())
+        stems = lexemes(self.term)
+        if not stems:
+            raise ValidationError({"term": _("Skriv mindst ét ord, der ikke er et meget almindeligt ord.")})
+        if len(stems) > MAX_TERM_WORDS:
+            raise ValidationError({"term": _("Et udtryk kan højst have %(n)s ord.") % {"n": MAX_TERM_WORDS}})
+        if not any(lexemes(text) for text in split_alternatives(self.alternatives)):
+            raise ValidationError({"alternatives": _("Skriv mindst ét ord at søge efter.")})
+
+    def save(self, *args, **kwargs):
+        from search.thesaurus import lexemes, split_alternatives
+
+        self.term_lexemes = " ".join(lexemes(self.term))
+        own = tuple(self.term_lexemes.split())
+        alternatives = [(text, list(lexemes(text))) for text in split_alternatives(self.alternatives)]
+        self.alternative_lexemes = [[text, stems] for text, stems in alternatives if stems and tuple(stems) != own]
+        super().save(*args, **kwargs)

@@ -14,6 +14,12 @@ alternatives, any of which may match:
 
 Which laws, references and abbreviations there are is what the content apps registered (search/registry.py).
 
+Words and phrases of the query that are terms of the network's thesaurus (search/thesaurus.py: "arbejdsløs",
+"mistet sit job", "far") get the thesaurus's alternatives as weaker alternatives ("ledig", "kontanthjælp",
+"forælder"): a page with them matches the clause, but ranks only by a second, lighter score
+(`Understanding.alternatives_tsquery`), so pages with the words searched for come first. A term of several words
+gives its alternatives to each of its words' clauses, which is the same as (all the words) OR (an alternative).
+
 Words that are neither in the corpus nor stop words are offered a correction from the corpus's own words by
 trigram similarity ("Mente du …?"). Corrections and compound expansions come only from words of pages the reader
 may see (the lexicon counts each word's public pages apart, see search/models.py LexiconWord).
@@ -28,6 +34,7 @@ import re
 from django.db import connection
 
 from core.text import fold
+from search import thesaurus
 from search.registry import abbreviations, legal_vocabulary
 
 TEXT_SEARCH_CONFIG = "danish"
@@ -59,18 +66,32 @@ class Clause:
     # The same alternatives as plain words, for engines that analyse text themselves (Elasticsearch).
     texts: list[str] = dataclasses.field(default_factory=list)
     negated: bool = False
+    # The thesaurus's alternatives for this word or the phrase it is part of: they match, but rank lower.
+    alternatives: list[thesaurus.Alternative] = dataclasses.field(default_factory=list)
 
-    def tsquery(self, *, exact: bool = False) -> str:
-        """The text alternatives as tsquery syntax; `exact` leaves out prefixes and compound expansions."""
+    def tsquery(self, *, exact: bool = False, alternatives: bool = True) -> str:
+        """The text alternatives as tsquery syntax; `exact` leaves out prefixes, compound expansions and the
+        thesaurus's alternatives, `alternatives=False` only the thesaurus's."""
         parts = [tsquery_lexeme(word) for word in self.words[:1] if exact]
         if not exact:
             parts = [tsquery_lexeme(word) for word in self.words]
             parts += [tsquery_lexeme(word, prefix=True) for word in self.prefixes]
         parts += ["(" + " & ".join(tsquery_lexeme(p) for p in group) + ")" for group in self.all_of if group]
         parts += ["(" + " <-> ".join(tsquery_lexeme(p) for p in phrase) + ")" for phrase in self.phrases]
+        if alternatives and not exact:
+            parts += [alternative_tsquery(alternative) for alternative in self.alternatives]
         if not parts:
             return ""
         return parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")"
+
+
+def alternative_tsquery(alternative: thesaurus.Alternative) -> str:
+    """A thesaurus alternative as tsquery syntax: a word also as a prefix ("ledig" finds "ledighed"), a phrase in
+    sequence."""
+    if len(alternative.lexemes) == 1:
+        lexeme = alternative.lexemes[0]
+        return tsquery_lexeme(lexeme, prefix=len(lexeme) >= MIN_PREFIX_LENGTH)
+    return "(" + " <-> ".join(tsquery_lexeme(p) for p in alternative.lexemes) + ")"
 
 
 @dataclasses.dataclass
@@ -112,9 +133,25 @@ class Understanding:
         return " & ".join(positive + negative)
 
     def rank_tsquery(self, *, exact: bool = False) -> str:
-        """Any of the text clauses: ts_rank scores how many and how well, also for clauses met by a provision."""
-        parts = [clause.tsquery(exact=exact) for clause in self.positive if clause.tsquery(exact=exact)]
+        """Any of the text clauses: ts_rank scores how many and how well, also for clauses met by a provision.
+
+        The thesaurus's alternatives are left out: they score apart, lower (`alternatives_tsquery`)."""
+        parts = [clause.tsquery(exact=exact, alternatives=False) for clause in self.positive]
+        return " | ".join(part for part in parts if part)
+
+    def alternatives_tsquery(self) -> str:
+        """Any of the thesaurus's alternatives of the positive clauses, for the second, lighter score."""
+        parts = dict.fromkeys(alternative_tsquery(a) for clause in self.positive for a in clause.alternatives)
         return " | ".join(parts)
+
+    @property
+    def also_searched(self) -> list[str]:
+        """The thesaurus's alternatives as the user reads them, once each: "Søgte også efter: forælder, familie"."""
+        shown = {}
+        for clause in self.positive:
+            for alternative in clause.alternatives:
+                shown.setdefault(fold(alternative.text), alternative.text)
+        return list(shown.values())
 
 
 def _stems(words: list[str]) -> dict[str, list[str]]:
@@ -266,11 +303,40 @@ def _law_clause(law, label: str, stems: dict) -> Clause:
     return clause
 
 
-def understand(text: str, *, reader: bool = False) -> Understanding:
+def _add_thesaurus_alternatives(sequence: list[Clause | None], phrase_clauses: list[Clause]) -> None:
+    """Give each run of word clauses that is a term of the thesaurus, and each quoted phrase that is one, the
+    term's alternatives; one query for every run of up to MAX_TERM_WORDS words."""
+    spans: dict[str, list[list[Clause]]] = {}
+    for start in range(len(sequence)):
+        run = []
+        for clause in sequence[start : start + thesaurus.MAX_TERM_WORDS]:
+            if clause is None:
+                break
+            run.append(clause)
+            spans.setdefault(" ".join(c.words[0] for c in run), []).append(list(run))
+    for clause in phrase_clauses:
+        for phrase in clause.phrases:
+            spans.setdefault(" ".join(phrase), []).append([clause])
+    found = thesaurus.lookup(list(spans))
+    for key, alternatives in found.items():
+        for run in spans[key]:
+            own = {tuple(c.words[:1]) for c in run} | {tuple(p) for c in run for p in c.phrases}
+            new = [alternative for alternative in alternatives if alternative.lexemes not in own]
+            for clause in run:
+                clause.alternatives += [a for a in new if a not in clause.alternatives]
+
+
+def also_searched_for(text: str) -> list[str]:
+    """What the thesaurus added to a search for `text`, as the user reads it ("forælder, familie"); public data,
+    the same for every reader, read without the lexicon."""
+    return understand(text, lexicon=False).also_searched
+
+
+def understand(text: str, *, reader: bool = False, lexicon: bool = True) -> Understanding:
     """Read the text of a search into clauses; one or a few SQL queries, whatever the text.
 
     Compound expansions and corrections come from the words of pages the reader may see: every indexed page for
-    network readers (`reader`), public pages only for everyone else.
+    network readers (`reader`), public pages only for everyone else; `lexicon=False` leaves them out.
     """
     clauses: list[Clause] = []
     folded = fold(text)
@@ -326,6 +392,7 @@ def understand(text: str, *, reader: bool = False) -> Understanding:
             if n > 1 and tuple(token_stems[i : i + n]) == phrase:
                 expanded_spans[i] = (n, abbreviation)
 
+    sequence: list[Clause | None] = []  # the query's word clauses in order; None where a sequence breaks
     i = 0
     while i < len(content_tokens):
         negated, word, _is_phrase = content_tokens[i]
@@ -340,11 +407,13 @@ def understand(text: str, *, reader: bool = False) -> Understanding:
                     negated=negated,
                 )
             )
+            sequence.append(None)
             i += n
             continue
         i += 1
         word_stems = stems.get(word[:60], [])
         if word in known_abbreviations:
+            sequence.append(None)
             clauses.append(
                 Clause(
                     label=word,
@@ -359,15 +428,15 @@ def understand(text: str, *, reader: bool = False) -> Understanding:
             continue  # a stop word
         stem = word_stems[0]
         content_stems.append(stem)
-        clauses.append(
-            Clause(
-                label=word,
-                words=[stem],
-                prefixes=[stem] if len(stem) >= MIN_PREFIX_LENGTH and not negated else [],
-                texts=[word],
-                negated=negated,
-            )
+        clause = Clause(
+            label=word,
+            words=[stem],
+            prefixes=[stem] if len(stem) >= MIN_PREFIX_LENGTH and not negated else [],
+            texts=[word],
+            negated=negated,
         )
+        clauses.append(clause)
+        sequence.append(clause if not negated else None)
 
     for negated, phrase_text, is_phrase in tokens:
         if not is_phrase:
@@ -376,7 +445,11 @@ def understand(text: str, *, reader: bool = False) -> Understanding:
         if lexemes:
             clauses.append(Clause(label=phrase_text, phrases=[lexemes], texts=[phrase_text], negated=negated))
 
+    phrase_clauses = [c for c in clauses if c.phrases and not c.provisions and not c.laws and not c.negated]
+    _add_thesaurus_alternatives(sequence, phrase_clauses)
     clauses = clauses[:MAX_CLAUSES]
+    if not lexicon:
+        return Understanding(text=text, clauses=clauses)
     tails, splits, known = _lexicon_expansions(content_stems, reader=reader)
     unknown = []
     for clause in clauses:

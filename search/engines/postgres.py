@@ -20,6 +20,8 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 PROVISION_BOOST = 0.6
 LAW_BOOST = 0.2
 EXACT_BOOST = 1.0
+# The thesaurus's alternatives ("ledig" for "arbejdsløs") score apart and lighter than the words searched for.
+ALTERNATIVES_WEIGHT = 0.4
 # How many of the best-scored matches beyond the page shown get the exact-word score as well.
 RERANK_CANDIDATES = 100
 HEADLINE_OPTIONS = (
@@ -198,6 +200,7 @@ class PostgresEngine(SearchEngine):
     def _hits(self, query, base: SqlParts, facet_sql: dict, understanding) -> list[Hit]:
         rank_tsquery = understanding.rank_tsquery()
         exact_tsquery = understanding.rank_tsquery(exact=True)
+        alternatives_tsquery = understanding.alternatives_tsquery()
         provisions = sorted({p for clause in understanding.positive for p in clause.provisions})
         laws = sorted({law for clause in understanding.positive for law in clause.laws})
         filters = " AND ".join(sql for sql, _p in facet_sql.values())
@@ -209,6 +212,9 @@ class PostgresEngine(SearchEngine):
         if rank_tsquery:
             score_parts.append(f"ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
             score_params.append(rank_tsquery)
+        if alternatives_tsquery:
+            score_parts.append(f"{ALTERNATIVES_WEIGHT} * ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
+            score_params.append(alternatives_tsquery)
         if provisions:
             score_parts.append(f"CASE WHEN provisions && %s::int[] THEN {PROVISION_BOOST} ELSE 0 END")
             score_params.append(provisions)
@@ -227,7 +233,9 @@ class PostgresEngine(SearchEngine):
                 f"ts_headline('{TEXT_SEARCH_CONFIG}', left(d.text_b || E'\\n' || d.text_c, {HEADLINE_SOURCE_CHARS}), "
                 "%s::tsquery, %s)"
             )
-            headline_params = [rank_tsquery, HEADLINE_OPTIONS]
+            # The snippet marks the thesaurus's alternatives too: they are why a page without the words is a hit.
+            highlight = f"{rank_tsquery} | {alternatives_tsquery}" if alternatives_tsquery else rank_tsquery
+            headline_params = [highlight, HEADLINE_OPTIONS]
         else:
             headline = f"left(d.text_b, {SNIPPET_FALLBACK_CHARS})"
             headline_params = []

@@ -1,0 +1,100 @@
+"""The network's thesaurus: the everyday words staff use for a situation, and the words the records use for it.
+
+An entry says "a search for this term also searches for these alternatives" (arbejdsløs → ledig, kontanthjælp,
+job). Terms and alternatives are Danish words or phrases, stemmed with the index's own Danish stemmer when the
+entry is saved, so a query meets them in any inflection ("arbejdsløse", "mistet sit job"). search/understanding.py
+adds the alternatives of the terms found in a query as weaker alternatives of those words: they widen what matches
+and rank below the words themselves.
+
+The thesaurus is content-neutral public data, edited in the admin ("Synonymer i søgningen") and seeded from the
+network's own list (network/thesaurus.toml) by `load_thesaurus`. An alternative says nothing about any page.
+"""
+
+import dataclasses
+import re
+import tomllib
+from pathlib import Path
+
+from django.db import connection, transaction
+
+from core.text import fold
+
+# The longest term, in words that are not stop words ("overgang til voksenlivet" is two).
+MAX_TERM_WORDS = 4
+_WORD = re.compile(r"[^\W_]+")
+_SEPARATOR = re.compile(r"[,;\n]+")
+
+
+@dataclasses.dataclass(frozen=True)
+class Alternative:
+    """One alternative as the user reads it and as the index has it: a word, or a phrase in sequence."""
+
+    text: str
+    lexemes: tuple[str, ...]
+
+
+def lexemes(text: str) -> tuple[str, ...]:
+    """The stems of the words of `text`, in order, as the index has them; stop words are left out."""
+    words = [word[:60] for word in _WORD.findall(fold(text))]
+    if not words:
+        return ()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (ts_lexize('danish_stem', w))[1] FROM unnest(%s::text[]) WITH ORDINALITY AS u(w, n) ORDER BY n",
+            [words],
+        )
+        return tuple(stem for (stem,) in cursor.fetchall() if stem)
+
+
+def split_alternatives(text: str) -> list[str]:
+    """The alternatives of an entry as written, one per comma, semicolon or line; repeats left out."""
+    parts = (" ".join(part.split()) for part in _SEPARATOR.split(text or ""))
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def lookup(keys: list[str]) -> dict[str, list[Alternative]]:
+    """The alternatives of each key ("mist job": stems joined by a space) that is a term of the thesaurus; one query."""
+    from search.models import ThesaurusEntry
+
+    if not keys:
+        return {}
+    found: dict[str, list[Alternative]] = {}
+    rows = ThesaurusEntry.objects.filter(term_lexemes__in=set(keys)).values_list("term_lexemes", "alternative_lexemes")
+    for key, alternatives in rows:
+        found.setdefault(key, []).extend(Alternative(text=text, lexemes=tuple(stems)) for text, stems in alternatives)
+    return found
+
+
+@transaction.atomic
+def load_thesaurus(path: Path) -> int:
+    """Add the entries of a thesaurus file (`[[entry]]` with `term` and `alternatives`) that are not there yet;
+    returns how many were added.
+
+    An entry already in the thesaurus is left as it is, so the administrators' edits survive every run.
+    """
+    from search.models import ThesaurusEntry
+
+    with open(path, "rb") as file:
+        entries = tomllib.load(file).get("entry", [])
+    existing = {fold(term) for term in ThesaurusEntry.objects.values_list("term", flat=True)}
+    added = 0
+    for entry in entries:
+        term = " ".join(entry["term"].split())
+        if fold(term) in existing:
+            continue
+        ThesaurusEntry.objects.create(term=term, alternatives=", ".join(entry["alternatives"]))
+        existing.add(fold(term))
+        added += 1
+    return added
+
+
+def synonym_rules() -> list[str]:
+    """The thesaurus as Elasticsearch synonym rules ("arbejdsløs => arbejdsløs, ledig, job"), for an engine that
+    wants them in its analyser; the term itself stays among what it matches."""
+    from search.models import ThesaurusEntry
+
+    rules = []
+    for term, alternatives in ThesaurusEntry.objects.order_by("term").values_list("term", "alternatives"):
+        words = [fold(term), *(fold(a) for a in split_alternatives(alternatives))]
+        rules.append(f"{words[0]} => {', '.join(dict.fromkeys(words))}")
+    return rules
