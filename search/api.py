@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from search.facets import DATE, FACETS, INTEGER
 from search.query import SORTS, SearchQuery
 from search.service import search
+from search.understanding import also_searched_for
 
 _FACET_PARAMETERS = [
     OpenApiParameter(
@@ -50,6 +51,10 @@ _RESULT = inline_serializer(
         ),
         "suggestion": serializers.CharField(allow_null=True, help_text="»Mente du …?«: the corrected query."),
         "searched_text": serializers.CharField(allow_null=True),
+        "also_searched": serializers.ListField(
+            child=serializers.CharField(),
+            help_text="»Søgte også efter«: words from the network's thesaurus that the search also looked for.",
+        ),
         "notices": serializers.ListField(child=serializers.CharField()),
         "engine": serializers.CharField(
             help_text="The engine that answered: elasticsearch, or postgres (also when Elasticsearch did not answer)."
@@ -86,4 +91,6 @@ class SearchAPIView(APIView):
                 {"detail": "Ugyldig søgning / invalid search: " + " ".join(query.errors), "errors": query.errors},
                 status=400,
             )
-        return Response(search(query, user=request.user).to_json())
+        result = search(query, user=request.user)
+        text = result.searched_text or result.query.text
+        return Response({**result.to_json(), "also_searched": also_searched_for(text) if text else []})

@@ -167,14 +167,11 @@ class ThesaurusEntry(models.Model):
         return self.term
 
     def clean(self):
-        from search.thesaurus import MAX_TERM_WORDS, lexemes, split_alternatives
+        from search.thesaurus import lexemes, split_alternatives, term_problem
 
         self.term = " ".join(self.term.split())
-        stems = lexemes(self.term)
-        if not stems:
-            raise ValidationError({"term": _("Skriv mindst ét ord, der ikke er et meget almindeligt ord.")})
-        if len(stems) > MAX_TERM_WORDS:
-            raise ValidationError({"term": _("Et udtryk kan højst have %(n)s ord.") % {"n": MAX_TERM_WORDS}})
+        if problem := term_problem(self.term):
+            raise ValidationError({"term": problem})
         if not any(lexemes(text) for text in split_alternatives(self.alternatives)):
             raise ValidationError({"alternatives": _("Skriv mindst ét ord at søge efter.")})
 

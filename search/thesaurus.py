@@ -46,6 +46,21 @@ def lexemes(text: str) -> tuple[str, ...]:
         return tuple(stem for (stem,) in cursor.fetchall() if stem)
 
 
+def term_problem(term: str) -> str:
+    """Why `term` cannot be a term of the thesaurus, or ""."""
+    from django.utils.translation import gettext as _
+
+    stems = lexemes(term)
+    if not stems:
+        return _("Skriv mindst ét ord, der ikke er et meget almindeligt ord.")
+    if len(stems) > MAX_TERM_WORDS:
+        return _("Et udtryk kan højst have %(n)s ord, ud over meget almindelige ord.") % {"n": MAX_TERM_WORDS}
+    if len(stems) == 1 and len(_WORD.findall(term)) > 1:
+        # "mange møder" without "mange" would give every search for "møder" the alternatives.
+        return _("Udtrykket er kun ét ord, når meget almindelige ord (som »mange« og »bliver«) er trukket fra.")
+    return ""
+
+
 def split_alternatives(text: str) -> list[str]:
     """The alternatives of an entry as written, one per comma, semicolon or line; repeats left out."""
     parts = (" ".join(part.split()) for part in _SEPARATOR.split(text or ""))
@@ -82,6 +97,8 @@ def load_thesaurus(path: Path) -> int:
         term = " ".join(entry["term"].split())
         if fold(term) in existing:
             continue
+        if problem := term_problem(term):
+            raise ValueError(f"{path}: »{term}«: {problem}")
         ThesaurusEntry.objects.create(term=term, alternatives=", ".join(entry["alternatives"]))
         existing.add(fold(term))
         added += 1
