@@ -14,6 +14,7 @@ from search.registry import (
     register,
     register_abbreviations,
     register_legal_vocabulary,
+    register_shown_in,
 )
 
 
@@ -95,8 +96,33 @@ def prepare_experiments(queryset):
     )
 
 
-def register_searchable():
+def experiments_showing(field: str):
+    """The live experiments whose document shows the name of an object reached by `field` (a lookup path)."""
+
+    def find(obj):
+        from experiments.models import ExperimentPage
+
+        return ExperimentPage.objects.live().filter(**{field: obj}).distinct()
+
+    return find
+
+
+def experiments_of_municipality(municipality):
+    """The live experiments that show the municipality's name: its own (under its page) and its partners'."""
+    from django.db.models import Q
+
     from experiments.models import ExperimentPage
+
+    return (
+        ExperimentPage.objects.live()
+        .filter(Q(path__startswith=municipality.path) | Q(partners__municipality=municipality))
+        .distinct()
+    )
+
+
+def register_searchable():
+    from experiments.models import ExperimentPage, Law, Provision, ServiceArea, TargetGroup
+    from municipalities.models import MunicipalityPage
 
     register(
         ExperimentPage,
@@ -111,3 +137,9 @@ def register_searchable():
         find_law=find_law,
         resolve_provisions=resolve_provisions,
     )
+    # Renamed, these are found by their new names at once (labels of facets included).
+    register_shown_in(TargetGroup, experiments_showing("target_groups"))
+    register_shown_in(ServiceArea, experiments_showing("service_areas"))
+    register_shown_in(Provision, experiments_showing("exemption_requests__provision"))
+    register_shown_in(Law, experiments_showing("exemption_requests__provision__law"))
+    register_shown_in(MunicipalityPage, experiments_of_municipality)

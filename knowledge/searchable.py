@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.blocks import stream_text_and_documents
 from core.visibility import visible_pages
-from search.registry import FacetValue, SearchableContent, register, register_dependents
+from search.registry import FacetValue, SearchableContent, register, register_dependents, register_shown_in
 
 
 def build_article(page) -> SearchableContent:
@@ -60,9 +60,21 @@ def articles_linking(experiment):
     return KnowledgeArticlePage.objects.live().filter(experiments=experiment).distinct()
 
 
+def articles_showing(field: str):
+    """The live articles whose document shows the name of an object reached by `field` (a lookup path)."""
+
+    def find(obj):
+        from knowledge.models import KnowledgeArticlePage
+
+        return KnowledgeArticlePage.objects.live().filter(**{field: obj}).distinct()
+
+    return find
+
+
 def register_searchable():
-    from experiments.models import ExperimentPage
+    from experiments.models import ExperimentPage, Law, Provision, TargetGroup
     from knowledge.models import KnowledgeArticlePage
+    from municipalities.models import MunicipalityPage
 
     register(
         KnowledgeArticlePage,
@@ -72,3 +84,8 @@ def register_searchable():
         prepare=prepare_articles,
     )
     register_dependents(ExperimentPage, articles_linking)
+    # Renamed, these are found by their new names at once.
+    register_shown_in(TargetGroup, articles_showing("target_groups"))
+    register_shown_in(Provision, articles_showing("provisions"))
+    register_shown_in(Law, articles_showing("provisions__law"))
+    register_shown_in(MunicipalityPage, articles_showing("author_municipality"))

@@ -9,7 +9,9 @@ import collections
 import re
 from collections.abc import Sequence
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
@@ -26,6 +28,9 @@ from search.registry import (
     searchable_types,
 )
 from search.understanding import TEXT_SEARCH_CONFIG
+
+# Pages per transaction of a rebuild: a publish meanwhile waits for one batch at most.
+REBUILD_BATCH_SIZE = 100
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WORD = re.compile(r"[^\W\d_]{3,60}")
@@ -291,6 +296,13 @@ def index_dependents(pages) -> None:
         index_page(dependents[page_id])
 
 
+def index_pages(pages) -> None:
+    """Index again each of `pages` (live or not: one no longer live leaves the index), once each, in page order."""
+    unique = {page.pk: page for page in pages}
+    for page_id in sorted(unique):  # in one order, as every page's index lock is taken (see _stored_words)
+        index_page(unique[page_id])
+
+
 def index_subtree(page: Page) -> None:
     """Reindex a page and its searchable descendants (after a move their URLs and municipality change)."""
     indexed = []
@@ -301,36 +313,97 @@ def index_subtree(page: Page) -> None:
     index_dependents(indexed)
 
 
-def rebuild(progress=None, chunk_size: int = 200) -> int:
-    """Rebuild the PostgreSQL index from the live pages; returns the number of documents. One transaction."""
+def _try_page_locks(page_ids: list[int]) -> list[int]:
+    """The pages of `page_ids` whose index lock this transaction now holds (see `_stored_words`). A page whose lock
+    another transaction holds is being indexed or removed by it at this moment, from the page as it stands, so a
+    rebuild can leave it to that one instead of waiting."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM unnest(%s::int[]) WITH ORDINALITY AS u(id, n)"
+            " WHERE pg_try_advisory_xact_lock(%s, id) ORDER BY n",
+            [sorted(page_ids), _PAGE_LOCK],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _rebuild_batch(entry: SearchableType, page_ids: list[int], restricted: list[str]) -> int:
+    """Index one batch of pages afresh in its own short transaction; the number of documents written."""
     with transaction.atomic():
-        SearchDocument.objects.all().delete()
-        LexiconWord.objects.all().delete()
-        FacetLabel.objects.all().delete()
-        counts = collections.defaultdict(lambda: [0, 0])
-        total = 0
-        restricted = restricted_paths()
-        for entry in searchable_types():
-            queryset = entry.prepare(entry.model.objects.live().filter(expired=False).order_by("pk"))
-            batch, labels = [], []
-            for page in queryset.iterator(chunk_size=chunk_size):
-                content = entry.build(page)
-                row = document_values(page, content, entry, restricted)
-                batch.append(row)
-                labels += facet_labels(content, entry)
-                for word in corpus_words(row):
-                    counts[word][0] += 1
-                    counts[word][1] += row["visibility"] == "public"
-                if len(batch) >= chunk_size:
-                    write_documents(batch)
-                    total += len(batch)
-                    batch = []
-                if progress:
-                    progress(1)
-            write_documents(batch)
-            total += len(batch)
-            add_facet_labels(labels)
-        update_lexicon({word: tuple(count) for word, count in counts.items()})
+        locked = _try_page_locks(page_ids)
+        # Read again under the locks: a page unpublished or deleted since the ids were listed is not written back.
+        pages = entry.prepare(entry.model.objects.live().filter(expired=False, pk__in=locked).order_by("pk"))
+        rows, labels = [], []
+        for page in pages:
+            content = entry.build(page)
+            rows.append(document_values(page, content, entry, restricted))
+            labels += facet_labels(content, entry)
+        old = {
+            row["page_id"]: row
+            for row in SearchDocument.objects.filter(page_id__in=[row["page_id"] for row in rows]).values(
+                "page_id", *_WORD_COLUMNS
+            )
+        }
+        change = collections.defaultdict(lambda: [0, 0])
+        for row in rows:
+            for word, (pages_change, public_change) in lexicon_change(old.get(row["page_id"]), row).items():
+                change[word][0] += pages_change
+                change[word][1] += public_change
+        write_documents(rows)
+        update_lexicon({word: tuple(count) for word, count in change.items() if any(count)})
+        add_facet_labels(labels)
+    return len(rows)
+
+
+def _stale_documents(after: int, limit: int) -> list[int]:
+    """Ids of indexed pages (after `after`, in order) that are no longer live searchable pages."""
+    searchable = [
+        ContentType.objects.get_for_model(entry.model, for_concrete_model=False).pk for entry in searchable_types()
+    ]
+    return list(
+        SearchDocument.objects.filter(page_id__gt=after)
+        .filter(Q(page__live=False) | Q(page__expired=True) | ~Q(page__content_type__in=searchable))
+        .order_by("page_id")
+        .values_list("page_id", flat=True)[:limit]
+    )
+
+
+def rebuild(progress=None, chunk_size: int = REBUILD_BATCH_SIZE) -> int:
+    """Index every live searchable page afresh and remove the documents of pages that are no longer live; the
+    number of documents written.
+
+    Page by page in batches of `chunk_size`, each its own short transaction, so a publish while it runs waits for
+    one batch at most, never for the whole rebuild; the search keeps answering from the documents as they were
+    until each is replaced. Each page is read again under its index lock, so a page unpublished or deleted during
+    the rebuild is not brought back. The lexicon follows each document's change, as on publish.
+    """
+    total = 0
+    restricted = restricted_paths()
+    for entry in searchable_types():
+        after = 0
+        while True:
+            page_ids = list(
+                entry.model.objects.live()
+                .filter(expired=False, pk__gt=after)
+                .order_by("pk")
+                .values_list("pk", flat=True)[:chunk_size]
+            )
+            if not page_ids:
+                break
+            after = page_ids[-1]
+            total += _rebuild_batch(entry, page_ids, restricted)
+            if progress:
+                progress(len(page_ids))
+    after = 0
+    while stale := _stale_documents(after, chunk_size):
+        after = stale[-1]
+        with transaction.atomic():
+            for page_id in stale:
+                # Checked again under the page's lock: it may have been published again meanwhile.
+                old = _stored_words(page_id)
+                page = Page.objects.filter(pk=page_id).first()
+                if old is not None and not (page and is_indexable(page.specific)):
+                    update_lexicon(lexicon_change(old, None))
+                    SearchDocument.objects.filter(page_id=page_id).delete()
     # Fresh statistics, so the planner knows how common each word is before the first search.
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")

@@ -89,6 +89,25 @@ def dependents_of(page: models.Model) -> list[models.Model]:
     return [found for find in _dependents.get(type(page), []) for found in find(page)]
 
 
+_shown_in: dict[type[models.Model], list[Callable[[models.Model], Iterable[models.Model]]]] = {}
+
+
+def register_shown_in(model: type[models.Model], find: Callable[[models.Model], Iterable[models.Model]]) -> None:
+    """Pages whose document shows a name of a `model` object (an experiment shows the names of its target groups,
+    its municipality and its provisions): `find(obj)` gives the live ones, and they are indexed again whenever such
+    an object is saved, in the admin or in code, so a renamed target group is found by its new name at once."""
+    _shown_in.setdefault(model, []).append(find)
+
+
+def shown_in(obj: models.Model) -> list[models.Model]:
+    """The pages whose documents show something of `obj` (see `register_shown_in`); empty for other models."""
+    return [found for find in _shown_in.get(type(obj), []) for found in find(obj)]
+
+
+def has_pages_showing(model: type[models.Model]) -> bool:
+    return model in _shown_in
+
+
 def searchable_types() -> Iterable[SearchableType]:
     return list(_registry.values())
 

@@ -6,7 +6,7 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.visibility import deleted_on_its_own, index_published_references
 from search import indexing
-from search.registry import searchable_type_for
+from search.registry import has_pages_showing, searchable_type_for, shown_in
 
 
 def on_published(sender, instance, **kwargs):
@@ -50,6 +50,21 @@ def on_restriction_changed(sender, instance, origin=None, **kwargs):
         indexing.index_subtree(page)
 
 
+# The fields of a page whose change another page's document may show; a save limited to other fields (a draft's
+# revision pointer, a lock) changes nothing another page shows.
+_SHOWN_PAGE_FIELDS = {"title", "slug", "url_path", "live"}
+
+
+def on_named_saved(sender, instance, update_fields=None, **kwargs):
+    # A target group, a law, a municipality…: saved (renamed, perhaps), the live pages that show its name are
+    # indexed again in the same transaction.
+    if not has_pages_showing(type(instance)) or kwargs.get("raw"):
+        return
+    if isinstance(instance, Page) and update_fields is not None and not _SHOWN_PAGE_FIELDS & set(update_fields):
+        return
+    indexing.index_pages(shown_in(instance))
+
+
 def connect() -> None:
     page_published.connect(on_published, dispatch_uid="search_page_published")
     # Documents open and close with the pages that use them (core.visibility): their references, at once.
@@ -60,3 +75,4 @@ def connect() -> None:
     post_delete.connect(on_deleted, dispatch_uid="search_page_deleted")
     post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_saved")
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")
+    post_save.connect(on_named_saved, dispatch_uid="search_named_saved")
