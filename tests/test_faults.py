@@ -219,3 +219,29 @@ def test_postgresql_restarted_under_load_gives_503_then_recovers(site, database)
     with requests.Session() as fresh:
         after = sweep(fresh, site, seconds=15, max_requests=40)
     assert set(statuses(after)) == {200}, statuses(after)
+
+
+class FailingMiddleware:
+    """Stands for a middleware that reads the database (sessions, authentication) while the database is down."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.db import InterfaceError, OperationalError
+
+        if request.path.startswith("/api/"):
+            raise InterfaceError("connection already closed")
+        raise OperationalError('connection to server on socket "/tmp/x/.s.PGSQL.5432" failed')
+
+
+@pytest.mark.parametrize("path", ["/soeg/?q=familie", "/api/v1/experiments/"])
+def test_a_middleware_that_loses_the_database_gives_the_503_too(settings, path):
+    from django.test import Client
+
+    index = settings.MIDDLEWARE.index("core.db_unavailable.DatabaseUnavailableMiddleware")
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE[: index + 1], "tests.test_faults.FailingMiddleware"]
+    response = Client(raise_request_exception=False).get(path)
+    assert response.status_code == 503 and response["Retry-After"].isdigit()
+    assert DANISH_503 in response.content.decode()
+    assert "PGSQL" not in response.content.decode() and "closed" not in response.content.decode()
