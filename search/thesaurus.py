@@ -11,6 +11,7 @@ network's own list (network/thesaurus.toml) by `load_thesaurus`. An alternative 
 """
 
 import dataclasses
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -21,6 +22,8 @@ from core.text import fold
 
 # The longest term, in words that are not stop words ("overgang til voksenlivet" is two).
 MAX_TERM_WORDS = 4
+# The shortest one-word term found as the head or tail of a compound of the query.
+MIN_PART_LENGTH = 4
 _WORD = re.compile(r"[^\W_]+")
 _SEPARATOR = re.compile(r"[,;\n]+")
 
@@ -81,6 +84,35 @@ def lookup(keys: list[str]) -> dict[str, list[Alternative]]:
 
 
 @transaction.atomic
+def lookup_parts(stems: list[str]) -> dict[str, list[Alternative]]:
+    """For each stem of a compound, the alternatives of the one-word terms it begins or ends with: the stemmer
+    never splits compounds, so "flygtningefamilie" meets "flygtning" and "familie" only this way; one query."""
+    from search.models import ThesaurusEntry
+
+    stems = [stem for stem in dict.fromkeys(stems) if len(stem) >= MIN_PART_LENGTH * 2 - 1]
+    if not stems:
+        return {}
+    table = ThesaurusEntry._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT u.w, t.alternative_lexemes FROM unnest(%s::text[]) AS u(w)
+            JOIN {table} AS t ON strpos(t.term_lexemes, ' ') = 0
+                AND length(t.term_lexemes) >= %s AND length(u.w) >= length(t.term_lexemes) + 3
+                AND (left(u.w, length(t.term_lexemes)) = t.term_lexemes
+                     OR right(u.w, length(t.term_lexemes)) = t.term_lexemes)
+            ORDER BY u.w, strpos(u.w, t.term_lexemes), t.term_lexemes
+            """,  # noqa: S608 (the table name from the model)
+            [stems, MIN_PART_LENGTH],
+        )
+        found: dict[str, list[Alternative]] = {}
+        for stem, alternatives in cursor.fetchall():
+            if isinstance(alternatives, str):
+                alternatives = json.loads(alternatives)
+            found.setdefault(stem, []).extend(Alternative(text=t, lexemes=tuple(ls)) for t, ls in alternatives)
+    return found
+
+
 def load_thesaurus(path: Path) -> int:
     """Add the entries of a thesaurus file (`[[entry]]` with `term` and `alternatives`) that are not there yet;
     returns how many were added.

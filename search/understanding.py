@@ -318,6 +318,10 @@ def _add_thesaurus_alternatives(sequence: list[Clause | None], phrase_clauses: l
         for phrase in clause.phrases:
             spans.setdefault(" ".join(phrase), []).append([clause])
     found = thesaurus.lookup(list(spans))
+    # A word that is no term itself may be a compound of terms ("flygtningefamilie"): its head and tail count.
+    compounds = [c.words[0] for c in sequence if c is not None and c.words[0] not in found]
+    for stem, alternatives in thesaurus.lookup_parts(compounds).items():
+        found.setdefault(stem, []).extend(alternatives)
     for key, alternatives in found.items():
         for run in spans[key]:
             own = {tuple(c.words[:1]) for c in run} | {tuple(p) for c in run for p in c.phrases}

@@ -21,7 +21,7 @@ PROVISION_BOOST = 0.6
 LAW_BOOST = 0.2
 EXACT_BOOST = 1.0
 # The thesaurus's alternatives ("ledig" for "arbejdsløs") score apart and lighter than the words searched for.
-ALTERNATIVES_WEIGHT = 0.4
+ALTERNATIVES_WEIGHT = 0.6
 # How many of the best-scored matches beyond the page shown get the exact-word score as well.
 RERANK_CANDIDATES = 100
 HEADLINE_OPTIONS = (

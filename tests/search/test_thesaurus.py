@@ -54,6 +54,12 @@ def test_a_phrase_of_the_thesaurus_is_read_past_its_little_words(pages):
     assert "Én plan for ledige forældre" in _titles("mistet sit job")
 
 
+def test_a_compound_of_terms_finds_the_alternatives_of_its_parts(pages):
+    _page("gribskov", "Nyankomne i én plan", "Familier på integrationsydelse får én plan.")
+    assert "Nyankomne i én plan" in _titles("flygtningefamilier")
+    assert "integrationsydelse" in understand("flygtningefamilier").also_searched
+
+
 def test_the_word_searched_for_ranks_above_a_page_found_through_the_thesaurus(pages):
     # The title of the thesaurus-only page has the alternative, the other page has the word only in its text.
     titles = _titles("arbejdsløs")
