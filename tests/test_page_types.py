@@ -204,7 +204,8 @@ class PageContractTests(WagtailPageTestCase):
 
     def test_publishing_the_edit_form_unchanged_keeps_every_page_and_its_children(self):
         # assertPageIsEditable only checks that the POST does not crash; here the unchanged form must also save.
-        self.login()
+        # Logged in as the session would be after the login form (axes refuses a login without a request).
+        self.client.force_login(self.create_superuser("redaktionen"))
         for page in self.pages:
             with self.subTest(page_type=type(page).__name__):
                 edit_url = reverse("wagtailadmin_pages:edit", args=[page.pk])
@@ -226,7 +227,8 @@ class PageContractTests(WagtailPageTestCase):
         self.assertEqual(experiment.partners.get().municipality.slug, "hillerod")
 
     def test_retyping_a_reference_in_the_editor_points_the_exemption_at_the_new_provision(self):
-        self.login()
+        # Logged in as the session would be after the login form (axes refuses a login without a request).
+        self.client.force_login(self.create_superuser("redaktionen"))
         edit_url = reverse("wagtailadmin_pages:edit", args=[self.experiment.pk])
         data = edit_form_data(self.client, self.experiment)
         self.assertEqual(data["exemption_requests-0-reference"], "SEL § 140, stk. 3")
@@ -271,7 +273,8 @@ class CreateExperimentInTheAdminTests(WagtailPageTestCase):
         cls.target_group = TargetGroupFactory()
 
     def setUp(self):
-        self.login()
+        # Logged in as the session would be after the login form (axes refuses a login without a request).
+        self.client.force_login(self.create_superuser("redaktionen"))
 
     def form_data(self, *references):
         data = nested_form_data(

@@ -113,9 +113,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# django-axes first: it refuses a locked-out username and address before the password is even checked.
+# django-axes first: it refuses a locked-out username and address before the password is even checked. Its
+# AxesBackend is also a ModelBackend, so a session that names the first backend (as Wagtail's test helpers and
+# some login paths do) can load its user.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling on /log-ind/ and /admin/login/: after AXES_FAILURE_LIMIT wrong passwords for one username from
