@@ -87,3 +87,11 @@ clean: db-stop
 # A seeded run of hostile requests (scripts/hostile_requests.py) against a running site, e.g. one started by `make run`.
 hostile: install
 	$(BIN)/python scripts/hostile_requests.py $${URL:-http://127.0.0.1:$(PORT)} --requests $${N:-10000} --seed $${SEED:-1}
+
+# The site served the production way (gunicorn, production settings, collectstatic) under a bounded load from wrk on
+# 127.0.0.1: requests/s, p50/p95/p99 and errors per target (scripts/loadtest.py). A benchmark, not part of CI.
+# LOADTEST_ARGS, e.g. "--duration 60 --connections 32"; --fresh loads the demo data anew.
+.PHONY: loadtest
+loadtest: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python scripts/loadtest.py $(LOADTEST_ARGS)
