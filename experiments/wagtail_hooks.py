@@ -13,7 +13,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from experiments import admin_import
+from experiments import admin_import, archiving
 from experiments.models import Law, Provision, ServiceArea, TargetGroup
 
 
@@ -75,3 +75,16 @@ class ImportMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_import_menu_item():
     return ImportMenuItem(_("Importér forsøg"), reverse("experiments_import"), icon_name="upload", order=260)
+
+
+# Nothing is lost: a published experiment is archived, not deleted (experiments/archiving.py).
+hooks.register("before_delete_page", archiving.refuse_deleting_published_experiments)
+hooks.register("before_bulk_action", archiving.refuse_bulk_deleting_published_experiments)
+hooks.register("register_log_actions", archiving.register_log_actions)
+hooks.register("register_page_header_buttons", archiving.archive_buttons)
+hooks.register("register_page_listing_more_buttons", archiving.archive_buttons)
+
+
+@hooks.register("register_admin_urls")
+def register_archive_urls():
+    return archiving.admin_urls()

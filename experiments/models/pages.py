@@ -195,6 +195,12 @@ class ExperimentPage(VisibilityMixin, Page):
         events = [event for event in self.status_events.all() if event.date]
         return max(events, key=lambda event: (event.date, event.sort_order or 0), default=None)
 
+    def permissions_for_user(self, user):
+        # Once published, only network administrators may delete it; the others archive it (experiments.archiving).
+        from experiments.archiving import ExperimentPermissionTester
+
+        return ExperimentPermissionTester(user, self)
+
     @cached_property
     def municipality(self):
         from municipalities.models import MunicipalityPage
