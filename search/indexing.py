@@ -6,11 +6,12 @@ the same transaction when it keeps a copy elsewhere (Elasticsearch), so an outag
 """
 
 import collections
+import functools
 import re
 from collections.abc import Sequence
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
@@ -326,10 +327,11 @@ def _try_page_locks(page_ids: list[int]) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _rebuild_batch(entry: SearchableType, page_ids: list[int], restricted: list[str]) -> int:
+def _rebuild_batch(entry: SearchableType, page_ids: list[int]) -> int:
     """Index one batch of pages afresh in its own short transaction; the number of documents written."""
     with transaction.atomic():
         locked = _try_page_locks(page_ids)
+        restricted = restricted_paths()  # read in each batch: a page made network-only meanwhile stays so
         # Read again under the locks: a page unpublished or deleted since the ids were listed is not written back.
         pages = entry.prepare(entry.model.objects.live().filter(expired=False, pk__in=locked).order_by("pk"))
         rows, labels = [], []
@@ -352,6 +354,29 @@ def _rebuild_batch(entry: SearchableType, page_ids: list[int], restricted: list[
         update_lexicon({word: tuple(count) for word, count in change.items() if any(count)})
         add_facet_labels(labels)
     return len(rows)
+
+
+def _with_deadlock_retry(work, attempts: int = 3):
+    """Run `work` (one transaction), again if PostgreSQL chose it to break a deadlock with a publish: a batch
+    waits for a publish's lexicon rows while the publish waits for a page of the batch (one it shows)."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != "40P01" or attempt == attempts - 1:
+                raise
+    return None
+
+
+@transaction.atomic
+def _remove_stale(page_ids: list[int]) -> None:
+    for page_id in page_ids:
+        # Checked again under the page's lock: it may have been published again meanwhile.
+        old = _stored_words(page_id)
+        page = Page.objects.filter(pk=page_id).first()
+        if old is not None and not (page and is_indexable(page.specific)):
+            update_lexicon(lexicon_change(old, None))
+            SearchDocument.objects.filter(page_id=page_id).delete()
 
 
 def _stale_documents(after: int, limit: int) -> list[int]:
@@ -377,7 +402,6 @@ def rebuild(progress=None, chunk_size: int = REBUILD_BATCH_SIZE) -> int:
     the rebuild is not brought back. The lexicon follows each document's change, as on publish.
     """
     total = 0
-    restricted = restricted_paths()
     for entry in searchable_types():
         after = 0
         while True:
@@ -390,20 +414,13 @@ def rebuild(progress=None, chunk_size: int = REBUILD_BATCH_SIZE) -> int:
             if not page_ids:
                 break
             after = page_ids[-1]
-            total += _rebuild_batch(entry, page_ids, restricted)
+            total += _with_deadlock_retry(functools.partial(_rebuild_batch, entry, page_ids))
             if progress:
                 progress(len(page_ids))
     after = 0
     while stale := _stale_documents(after, chunk_size):
         after = stale[-1]
-        with transaction.atomic():
-            for page_id in stale:
-                # Checked again under the page's lock: it may have been published again meanwhile.
-                old = _stored_words(page_id)
-                page = Page.objects.filter(pk=page_id).first()
-                if old is not None and not (page and is_indexable(page.specific)):
-                    update_lexicon(lexicon_change(old, None))
-                    SearchDocument.objects.filter(page_id=page_id).delete()
+        _with_deadlock_retry(functools.partial(_remove_stale, stale))
     # Fresh statistics, so the planner knows how common each word is before the first search.
     with connection.cursor() as cursor:
         cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
