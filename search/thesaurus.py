@@ -70,49 +70,43 @@ def split_alternatives(text: str) -> list[str]:
     return list(dict.fromkeys(part for part in parts if part))
 
 
-def lookup(keys: list[str]) -> dict[str, list[Alternative]]:
-    """The alternatives of each key ("mist job": stems joined by a space) that is a term of the thesaurus; one query."""
+def lookup(keys: list[str], compounds: list[str]) -> dict[str, list[Alternative]]:
+    """The alternatives of each key ("mist job": stems joined by a space) that is a term of the thesaurus, and of
+    each stem in `compounds` that is no term itself but begins or ends with a one-word term: the stemmer never
+    splits compounds, so "flygtningefamilie" meets "flygtning" and "familie" only this way. One query."""
     from search.models import ThesaurusEntry
 
-    if not keys:
-        return {}
-    found: dict[str, list[Alternative]] = {}
-    rows = ThesaurusEntry.objects.filter(term_lexemes__in=set(keys)).values_list("term_lexemes", "alternative_lexemes")
-    for key, alternatives in rows:
-        found.setdefault(key, []).extend(Alternative(text=text, lexemes=tuple(stems)) for text, stems in alternatives)
-    return found
-
-
-@transaction.atomic
-def lookup_parts(stems: list[str]) -> dict[str, list[Alternative]]:
-    """For each stem of a compound, the alternatives of the one-word terms it begins or ends with: the stemmer
-    never splits compounds, so "flygtningefamilie" meets "flygtning" and "familie" only this way; one query."""
-    from search.models import ThesaurusEntry
-
-    stems = [stem for stem in dict.fromkeys(stems) if len(stem) >= MIN_PART_LENGTH * 2 - 1]
-    if not stems:
+    compounds = [stem for stem in dict.fromkeys(compounds) if len(stem) >= MIN_PART_LENGTH + 3]
+    if not keys and not compounds:
         return {}
     table = ThesaurusEntry._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            SELECT u.w, t.alternative_lexemes FROM unnest(%s::text[]) AS u(w)
+            SELECT 'term', term_lexemes, alternative_lexemes, 0 FROM {table} WHERE term_lexemes = ANY(%s)
+            UNION ALL
+            SELECT 'part', u.w, t.alternative_lexemes, strpos(u.w, t.term_lexemes) FROM unnest(%s::text[]) AS u(w)
             JOIN {table} AS t ON strpos(t.term_lexemes, ' ') = 0
                 AND length(t.term_lexemes) >= %s AND length(u.w) >= length(t.term_lexemes) + 3
                 AND (left(u.w, length(t.term_lexemes)) = t.term_lexemes
                      OR right(u.w, length(t.term_lexemes)) = t.term_lexemes)
-            ORDER BY u.w, strpos(u.w, t.term_lexemes), t.term_lexemes
             """,  # noqa: S608 (the table name from the model)
-            [stems, MIN_PART_LENGTH],
+            [sorted(set(keys)), compounds, MIN_PART_LENGTH],
         )
-        found: dict[str, list[Alternative]] = {}
-        for stem, alternatives in cursor.fetchall():
-            if isinstance(alternatives, str):
-                alternatives = json.loads(alternatives)
-            found.setdefault(stem, []).extend(Alternative(text=t, lexemes=tuple(ls)) for t, ls in alternatives)
+        # Whole terms first, then a compound's head before its tail.
+        rows = sorted(cursor.fetchall(), key=lambda row: (row[0] != "term", row[1], row[3]))
+    found: dict[str, list[Alternative]] = {}
+    terms = {key for kind, key, _alternatives, _at in rows if kind == "term"}
+    for kind, key, alternatives, _at in rows:
+        if kind == "part" and key in terms:
+            continue  # a word that is a term itself keeps that term's alternatives only
+        if isinstance(alternatives, str):
+            alternatives = json.loads(alternatives)
+        found.setdefault(key, []).extend(Alternative(text=t, lexemes=tuple(ls)) for t, ls in alternatives)
     return found
 
 
+@transaction.atomic
 def load_thesaurus(path: Path) -> int:
     """Add the entries of a thesaurus file (`[[entry]]` with `term` and `alternatives`) that are not there yet;
     returns how many were added.

@@ -30,6 +30,7 @@ Nothing from the user ever reaches a tsquery as syntax: lexemes are words of let
 
 import dataclasses
 import re
+import threading
 
 from django.db import connection
 
@@ -317,11 +318,8 @@ def _add_thesaurus_alternatives(sequence: list[Clause | None], phrase_clauses: l
     for clause in phrase_clauses:
         for phrase in clause.phrases:
             spans.setdefault(" ".join(phrase), []).append([clause])
-    found = thesaurus.lookup(list(spans))
     # A word that is no term itself may be a compound of terms ("flygtningefamilie"): its head and tail count.
-    compounds = [c.words[0] for c in sequence if c is not None and c.words[0] not in found]
-    for stem, alternatives in thesaurus.lookup_parts(compounds).items():
-        found.setdefault(stem, []).extend(alternatives)
+    found = thesaurus.lookup(list(spans), compounds=[c.words[0] for c in sequence if c is not None])
     for key, alternatives in found.items():
         for run in spans[key]:
             own = {tuple(c.words[:1]) for c in run} | {tuple(p) for c in run for p in c.phrases}
@@ -330,9 +328,25 @@ def _add_thesaurus_alternatives(sequence: list[Clause | None], phrase_clauses: l
                 clause.alternatives += [a for a in new if a not in clause.alternatives]
 
 
+# What the thesaurus added to the latest searches of this thread, by text: the search page and the API show it
+# right after the service understood the same text, so they need not read the query a second time.
+_recent = threading.local()
+RECENT_TEXTS = 4
+
+
+def _remember(understanding: "Understanding") -> None:
+    recent = getattr(_recent, "also_searched", {})
+    recent.pop(understanding.text, None)
+    recent[understanding.text] = understanding.also_searched
+    _recent.also_searched = dict(list(recent.items())[-RECENT_TEXTS:])
+
+
 def also_searched_for(text: str) -> list[str]:
     """What the thesaurus added to a search for `text`, as the user reads it ("forælder, familie"); public data,
-    the same for every reader, read without the lexicon."""
+    the same for every reader. Taken from the search just made of the same text, else read without the lexicon."""
+    recent = getattr(_recent, "also_searched", {})
+    if text in recent:
+        return list(recent[text])
     return understand(text, lexicon=False).also_searched
 
 
@@ -454,6 +468,7 @@ def understand(text: str, *, reader: bool = False, lexicon: bool = True) -> Unde
     clauses = clauses[:MAX_CLAUSES]
     if not lexicon:
         return Understanding(text=text, clauses=clauses)
+    _remember(Understanding(text=text, clauses=clauses))
     tails, splits, known = _lexicon_expansions(content_stems, reader=reader)
     unknown = []
     for clause in clauses:

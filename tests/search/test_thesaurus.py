@@ -87,6 +87,8 @@ def test_the_page_and_the_api_say_what_else_was_searched_for(client, pages):
 def test_an_entry_added_in_the_admin_takes_effect_at_once(client, make_user, pages):
     assert "Færre møder" not in _titles("pjækker")
     client.force_login(make_user("admin-synonymer", is_superuser=True))
+    listing = client.get(reverse("wagtailsnippets_search_thesaurusentry:list")).content.decode()
+    assert "arbejdsløs" in listing
     response = client.post(
         reverse("wagtailsnippets_search_thesaurusentry:add"), {"term": "Pjækker", "alternatives": "møder"}
     )
