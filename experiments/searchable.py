@@ -138,8 +138,8 @@ def register_searchable():
         resolve_provisions=resolve_provisions,
     )
     # Renamed, these are found by their new names at once (labels of facets included).
-    register_shown_in(TargetGroup, experiments_showing("target_groups"))
-    register_shown_in(ServiceArea, experiments_showing("service_areas"))
+    register_shown_in(TargetGroup, experiments_showing("target_groups"), fields=["name", "slug"])
+    register_shown_in(ServiceArea, experiments_showing("service_areas"), fields=["name", "slug"])
     register_shown_in(Provision, experiments_showing("exemption_requests__provision"))
     register_shown_in(Law, experiments_showing("exemption_requests__provision__law"))
-    register_shown_in(MunicipalityPage, experiments_of_municipality)
+    register_shown_in(MunicipalityPage, experiments_of_municipality, fields=["title", "slug"])

@@ -85,7 +85,7 @@ def register_searchable():
     )
     register_dependents(ExperimentPage, articles_linking)
     # Renamed, these are found by their new names at once.
-    register_shown_in(TargetGroup, articles_showing("target_groups"))
+    register_shown_in(TargetGroup, articles_showing("target_groups"), fields=["name", "slug"])
     register_shown_in(Provision, articles_showing("provisions"))
     register_shown_in(Law, articles_showing("provisions__law"))
-    register_shown_in(MunicipalityPage, articles_showing("author_municipality"))
+    register_shown_in(MunicipalityPage, articles_showing("author_municipality"), fields=["title", "slug"])

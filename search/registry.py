@@ -90,13 +90,26 @@ def dependents_of(page: models.Model) -> list[models.Model]:
 
 
 _shown_in: dict[type[models.Model], list[Callable[[models.Model], Iterable[models.Model]]]] = {}
+# The fields whose change matters, per model; None: every save does.
+_shown_fields: dict[type[models.Model], set[str] | None] = {}
 
 
-def register_shown_in(model: type[models.Model], find: Callable[[models.Model], Iterable[models.Model]]) -> None:
+def register_shown_in(
+    model: type[models.Model],
+    find: Callable[[models.Model], Iterable[models.Model]],
+    *,
+    fields: Iterable[str] | None = None,
+) -> None:
     """Pages whose document shows a name of a `model` object (an experiment shows the names of its target groups,
     its municipality and its provisions): `find(obj)` gives the live ones, and they are indexed again whenever such
-    an object is saved, in the admin or in code, so a renamed target group is found by its new name at once."""
+    an object is saved, in the admin or in code, so a renamed target group is found by its new name at once.
+    With `fields`, only a save that changes one of them does so (a municipality's page is published often, renamed
+    seldom)."""
     _shown_in.setdefault(model, []).append(find)
+    if fields is None or (model in _shown_fields and _shown_fields[model] is None):
+        _shown_fields[model] = None
+    else:
+        _shown_fields[model] = _shown_fields.get(model, set()) | set(fields)
 
 
 def shown_in(obj: models.Model) -> list[models.Model]:
@@ -106,6 +119,11 @@ def shown_in(obj: models.Model) -> list[models.Model]:
 
 def has_pages_showing(model: type[models.Model]) -> bool:
     return model in _shown_in
+
+
+def shown_fields(model: type[models.Model]) -> set[str] | None:
+    """The fields of `model` whose change re-indexes the pages showing it; None for any save."""
+    return _shown_fields.get(model)
 
 
 def searchable_types() -> Iterable[SearchableType]:

@@ -1,12 +1,12 @@
 """Wagtail's page signals keep the index in step, in the same transaction as the change that sends them."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.visibility import deleted_on_its_own, index_published_references
 from search import indexing
-from search.registry import has_pages_showing, searchable_type_for, shown_in
+from search.registry import has_pages_showing, searchable_type_for, shown_fields, shown_in
 
 
 def on_published(sender, instance, **kwargs):
@@ -50,18 +50,23 @@ def on_restriction_changed(sender, instance, origin=None, **kwargs):
         indexing.index_subtree(page)
 
 
-# The fields of a page whose change another page's document may show; a save limited to other fields (a draft's
-# revision pointer, a lock) changes nothing another page shows.
-_SHOWN_PAGE_FIELDS = {"title", "slug", "url_path", "live"}
+def on_named_saving(sender, instance, raw=False, **kwargs):
+    # Before the save, the values of the fields that pages show, to tell a rename from any other save.
+    fields = shown_fields(type(instance)) if has_pages_showing(type(instance)) else None
+    if fields and instance.pk is not None and not raw:
+        instance._search_shown_before = type(instance)._base_manager.filter(pk=instance.pk).values(*fields).first()
 
 
-def on_named_saved(sender, instance, update_fields=None, **kwargs):
+def on_named_saved(sender, instance, created=False, raw=False, **kwargs):
     # A target group, a law, a municipality…: saved (renamed, perhaps), the live pages that show its name are
-    # indexed again in the same transaction.
-    if not has_pages_showing(type(instance)) or kwargs.get("raw"):
+    # indexed again in the same transaction. A new one is shown by no page yet.
+    if not has_pages_showing(type(instance)) or raw or created:
         return
-    if isinstance(instance, Page) and update_fields is not None and not _SHOWN_PAGE_FIELDS & set(update_fields):
-        return
+    fields = shown_fields(type(instance))
+    if fields:
+        before = getattr(instance, "_search_shown_before", None)
+        if before is not None and all(before[field] == getattr(instance, field) for field in fields):
+            return
     indexing.index_pages(shown_in(instance))
 
 
@@ -75,4 +80,5 @@ def connect() -> None:
     post_delete.connect(on_deleted, dispatch_uid="search_page_deleted")
     post_save.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_saved")
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")
+    pre_save.connect(on_named_saving, dispatch_uid="search_named_saving")
     post_save.connect(on_named_saved, dispatch_uid="search_named_saved")

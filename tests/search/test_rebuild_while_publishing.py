@@ -93,3 +93,23 @@ def test_a_rebuild_removes_documents_of_pages_no_longer_live_and_keeps_the_lexic
     assert set(SearchDocument.objects.values_list("page_id", flat=True)) == {kept.pk}
     assert LexiconWord.objects.get(word="qwertyplaner").frequency == 1
     assert not LexiconWord.objects.filter(word="zymurgi").exists()
+
+
+@pytest.mark.django_db
+def test_a_page_made_network_only_while_the_rebuild_runs_stays_network_only(network):
+    from wagtail.models import PageViewRestriction
+
+    parent = MunicipalityPage.objects.get(slug="helsingor")
+    first, second = (
+        ExperimentPageFactory(parent=parent, title=title, content=[]) for title in ("Første forsøg", "Andet forsøg")
+    )
+
+    def restrict_the_second_after_the_first_batch(count):
+        if not PageViewRestriction.objects.filter(page=second).exists():
+            PageViewRestriction.objects.create(page=second, restriction_type=PageViewRestriction.LOGIN)
+
+    indexing.rebuild(progress=restrict_the_second_after_the_first_batch, chunk_size=1)
+
+    visibility = dict(SearchDocument.objects.values_list("page_id", "visibility"))
+    assert visibility[first.pk] == "public"
+    assert visibility[second.pk] == "network"

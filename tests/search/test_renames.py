@@ -100,3 +100,18 @@ def test_a_renamed_municipality_labels_its_experiments_with_the_new_name(corpus)
     assert facet_labels(run(q=""), "kommune")["ballerup"] == "Ballerup-Måløv Kommune"
     hit = next(hit for hit in run(q="familier").hits if hit.title == corpus["familier"].title)
     assert hit.municipality_label == "Ballerup-Måløv Kommune"
+
+
+def test_publishing_a_municipality_without_renaming_it_leaves_its_experiments_alone(corpus, monkeypatch):
+    from search import indexing
+
+    indexed = []
+    monkeypatch.setattr(indexing, "index_page", lambda page: indexed.append(page.pk))
+    municipality = MunicipalityPage.objects.get(slug="ballerup")
+
+    municipality.save_revision().publish()
+    assert corpus["familier"].pk not in indexed
+
+    municipality.title = "Ballerup-Måløv Kommune"
+    municipality.save_revision().publish()
+    assert corpus["familier"].pk in indexed
