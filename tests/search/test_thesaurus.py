@@ -126,3 +126,11 @@ def test_a_term_that_is_one_word_once_the_little_words_are_gone_is_refused(db):
     assert term_problem("mange møder")  # would give every search for "møder" the alternatives
     assert not term_problem("mistet sit job")
     assert not term_problem("arbejdsløs")
+
+
+def test_the_thesaurus_reads_as_synonym_rules_for_an_analyser(db):
+    from search.thesaurus import synonym_rules
+
+    rules = synonym_rules()
+    assert "arbejdsløs => arbejdsløs, ledig, ledighed, kontanthjælp, uddannelseshjælp, jobcenter" in rules
+    assert len(rules) == ThesaurusEntry.objects.count()
