@@ -232,9 +232,14 @@ class ElasticsearchEngine(SearchEngine):
         self.index = index
         self.fallback = fallback
         self.client = client_for(url, timeout)
-        self.search_client = self.client.options(request_timeout=search_timeout) if search_timeout else self.client
+        self.search_timeout = search_timeout
         self.retry_after = retry_after
         self._down_until = 0.0
+
+    @property
+    def search_client(self) -> Elasticsearch:
+        """The client with the search's own timeout (it shares the client's connections)."""
+        return self.client.options(request_timeout=self.search_timeout) if self.search_timeout else self.client
 
     def search(self, query, *, understanding, reader: bool, match_any: bool = False):
         """Elasticsearch's answer, held to what PostgreSQL says the reader may see now.
