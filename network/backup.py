@@ -135,24 +135,33 @@ def server_version(alias: str = DEFAULT_DB_ALIAS) -> tuple[str, int]:
         return version, int(cursor.fetchone()[0]) // 10000
 
 
+# libpq's environment variable for each connection parameter Django passes to psycopg.
+_LIBPQ_ENVIRONMENT = {
+    "dbname": "PGDATABASE",
+    "host": "PGHOST",
+    "port": "PGPORT",
+    "user": "PGUSER",
+    "password": "PGPASSWORD",
+    "passfile": "PGPASSFILE",
+    "service": "PGSERVICE",
+    "options": "PGOPTIONS",
+    "sslmode": "PGSSLMODE",
+    "sslrootcert": "PGSSLROOTCERT",
+    "sslcert": "PGSSLCERT",
+    "sslkey": "PGSSLKEY",
+    "connect_timeout": "PGCONNECT_TIMEOUT",
+    "target_session_attrs": "PGTARGETSESSIONATTRS",
+}
+
+
 def _libpq_environment(alias: str) -> dict[str, str]:
-    """The connection of `alias` as libpq's environment variables (no password on a command line)."""
-    settings = connections[alias].settings_dict
-    env = dict(os.environ)
-    for variable, key in (
-        ("PGHOST", "HOST"),
-        ("PGPORT", "PORT"),
-        ("PGUSER", "USER"),
-        ("PGPASSWORD", "PASSWORD"),
-        ("PGDATABASE", "NAME"),
-    ):
-        if settings.get(key):
-            env[variable] = str(settings[key])
-        else:
-            env.pop(variable, None)
-    sslmode = (settings.get("OPTIONS") or {}).get("sslmode")
-    if sslmode:
-        env["PGSSLMODE"] = sslmode
+    """The connection of `alias`, exactly as Django opens it (settings, OPTIONS, DATABASE_URL's query), as libpq's
+    environment variables: the tools reach the same database, and no password appears on a command line."""
+    params = connections[alias].get_connection_params()
+    env = {key: value for key, value in os.environ.items() if key not in _LIBPQ_ENVIRONMENT.values()}
+    for key, variable in _LIBPQ_ENVIRONMENT.items():
+        if params.get(key) not in (None, ""):
+            env[variable] = str(params[key])
     return env
 
 
