@@ -9,7 +9,6 @@ from rest_framework.views import APIView
 from search.facets import DATE, FACETS, INTEGER
 from search.query import SORTS, SearchQuery
 from search.service import search
-from search.understanding import also_searched_for
 
 _FACET_PARAMETERS = [
     OpenApiParameter(
@@ -92,5 +91,4 @@ class SearchAPIView(APIView):
                 status=400,
             )
         result = search(query, user=request.user)
-        text = result.searched_text or result.query.text
-        return Response({**result.to_json(), "also_searched": also_searched_for(text) if text else []})
+        return Response({**result.to_json(), "also_searched": result.also_searched})

@@ -234,6 +234,8 @@ class SearchResult:
     searched_text: str = ""
     notices: list[str] = dataclasses.field(default_factory=list)
     engine: str = ""
+    # "Søgte også efter": what the thesaurus added to the text searched for (public data, the same for every reader).
+    also_searched: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def num_pages(self) -> int:

@@ -131,6 +131,7 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
             )
             retry.searched_text = suggestion
             result = retry
+            understanding = corrected
     if result.total == 0 and len(understanding.positive) > 1:
         retry = engine.search(query, understanding=understanding, reader=reader, match_any=True)
         if retry.total:
@@ -143,6 +144,7 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
         )
     result.suggestion = suggestion if suggestion and suggestion != query.text else ""
     result.notices = notices
+    result.also_searched = list(understanding.also_searched)
     _mark_selected(result, query)
     return result
 

@@ -30,7 +30,6 @@ Nothing from the user ever reaches a tsquery as syntax: lexemes are words of let
 
 import dataclasses
 import re
-import threading
 
 from django.db import connection
 
@@ -328,33 +327,11 @@ def _add_thesaurus_alternatives(sequence: list[Clause | None], phrase_clauses: l
                 clause.alternatives += [a for a in new if a not in clause.alternatives]
 
 
-# What the thesaurus added to the latest searches of this thread, by text: the search page and the API show it
-# right after the service understood the same text, so they need not read the query a second time.
-_recent = threading.local()
-RECENT_TEXTS = 4
-
-
-def _remember(understanding: "Understanding") -> None:
-    recent = getattr(_recent, "also_searched", {})
-    recent.pop(understanding.text, None)
-    recent[understanding.text] = understanding.also_searched
-    _recent.also_searched = dict(list(recent.items())[-RECENT_TEXTS:])
-
-
-def also_searched_for(text: str) -> list[str]:
-    """What the thesaurus added to a search for `text`, as the user reads it ("forælder, familie"); public data,
-    the same for every reader. Taken from the search just made of the same text, else read without the lexicon."""
-    recent = getattr(_recent, "also_searched", {})
-    if text in recent:
-        return list(recent[text])
-    return understand(text, lexicon=False).also_searched
-
-
-def understand(text: str, *, reader: bool = False, lexicon: bool = True) -> Understanding:
+def understand(text: str, *, reader: bool = False) -> Understanding:
     """Read the text of a search into clauses; one or a few SQL queries, whatever the text.
 
     Compound expansions and corrections come from the words of pages the reader may see: every indexed page for
-    network readers (`reader`), public pages only for everyone else; `lexicon=False` leaves them out.
+    network readers (`reader`), public pages only for everyone else.
     """
     clauses: list[Clause] = []
     folded = fold(text)
@@ -466,9 +443,6 @@ def understand(text: str, *, reader: bool = False, lexicon: bool = True) -> Unde
     phrase_clauses = [c for c in clauses if c.phrases and not c.provisions and not c.laws and not c.negated]
     _add_thesaurus_alternatives(sequence, phrase_clauses)
     clauses = clauses[:MAX_CLAUSES]
-    if not lexicon:
-        return Understanding(text=text, clauses=clauses)
-    _remember(Understanding(text=text, clauses=clauses))
     tails, splits, known = _lexicon_expansions(content_stems, reader=reader)
     unknown = []
     for clause in clauses:
