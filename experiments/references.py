@@ -109,7 +109,9 @@ _SIGN = _compile(rf"\s*(§§?|paragraf(?:fer)?(?!{_LETTER}))")
 # A letter after the number is a suffix ("13 a"), except the preposition in "§ 140 i serviceloven".
 # No Danish law numbers a paragraph, stk. or nr. past four digits; a longer number is not read as one.
 MAX_DIGITS = 4
-_PARAGRAPH = _compile(rf"\s*(\d{{1,{MAX_DIGITS}}})(?!\d)(?:\s*(?!i\s+(?!{_KEYWORD}){_LETTER})({_LETTER})(?!{_LETTER}))?")
+_PARAGRAPH = _compile(
+    rf"\s*(\d{{1,{MAX_DIGITS}}})(?!\d)(?:\s*(?!i\s+(?!{_KEYWORD}){_LETTER})({_LETTER})(?!{_LETTER}))?"
+)
 _DASH = _compile(rf"\s*([-‐‑–—]|til(?!{_LETTER}))")
 _STK = _compile(rf"\s*,?\s*((?:stykke|stk)(?!{_LETTER})\.?)")
 _NR = _compile(rf"\s*,?\s*((?:nummer|nr)(?!{_LETTER})\.?)")
