@@ -34,6 +34,11 @@ def ascii_fold(text: str) -> str:
     return " ".join(transliterate(fold(text)).split())
 
 
+def plain_number(text: str, *, max_digits: int | None = None) -> bool:
+    """ASCII digits only, at most `max_digits` of them: `str.isdigit` also accepts "²", which `int` refuses."""
+    return text.isascii() and text.isdigit() and (max_digits is None or len(text) <= max_digits)
+
+
 def danish_slug(text: str) -> str:
     """An ASCII slug for a Danish name, with æ, ø and å spelt out (Brøndby Strand → broendby-strand)."""
     from django.utils.text import slugify

@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.text import plain_number
 from experiments.models import ExemptionRequest, ExperimentPage, ExperimentStatus, Provision, ServiceArea, TargetGroup
 from experiments.models.choices import choice_by_label
 from experiments.references import ReferenceError, find_law, parse_reference
@@ -163,7 +164,7 @@ class ExperimentFilter:
         if references := values["paragraf"]:
             chosen.provisions = _provisions(references)
         for text in values["aar"]:
-            if not (_is_number(text) and FIRST_YEAR <= int(text) <= LAST_YEAR):
+            if not (plain_number(text, max_digits=9) and FIRST_YEAR <= int(text) <= LAST_YEAR):
                 raise FilterError({"aar": [_("Skriv et årstal mellem 1990 og 2100, fx 2018.")]})
             chosen.years.append(int(text))
         chosen.tags = values["tag"]
@@ -212,11 +213,6 @@ def _values(params, name: str) -> list[str]:
     return values
 
 
-def _is_number(text: str) -> bool:
-    """Plain digits 0-9: `str.isdigit` also accepts "²", which `int` refuses."""
-    return text.isascii() and text.isdigit() and len(text) <= 9
-
-
 def _having(**relation) -> QuerySet:
     return ExperimentPage.objects.filter(**relation).values("pk")
 
@@ -226,7 +222,7 @@ def _provisions(references: list[str]) -> Q:
 
     provisions = Q()
     for text in references:
-        if _is_number(text):
+        if plain_number(text, max_digits=9):
             provisions |= Q(pk=int(text))
             continue
         try:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from core.text import plain_number
 from experiments.models import ExperimentPage, Learning, Provision, ServiceArea, TargetGroup
 from experiments.references import ReferenceError, parse_reference
 from experiments.selectors import visible_experiments, with_municipality
@@ -130,7 +131,7 @@ def _source_of_values(values, catalogue: list[Provision]) -> _Source:
         service_areas=dict(
             ServiceArea.objects.filter(pk__in=_ids(values.get("service_areas"))).values_list("pk", "name")
         ),
-        exclude=int(exclude) if str(exclude or "").isdigit() else None,
+        exclude=int(exclude) if plain_number(str(exclude or ""), max_digits=9) else None,
     )
 
 
@@ -138,7 +139,7 @@ _TEXT_FIELDS = ("title", "summary", "challenge", "purpose", "target_group_descri
 
 
 def _ids(values: Iterable | None) -> list[int]:
-    return [int(value) for value in values or () if str(value).isdigit()]
+    return [int(value) for value in values or () if plain_number(str(value), max_digits=9)]
 
 
 def _learning_text(learning: Learning) -> str:

@@ -18,6 +18,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy
 
+from core.text import plain_number
 from search.registry import FacetValue, SearchableContent, SearchableType
 
 KEYWORD = "keyword"
@@ -75,8 +76,8 @@ class FacetDefinition:
     def parse(self, value: str):
         """A value from a URL or a FacetValue as the column stores it; raises ValueError."""
         if self.type == INTEGER:
-            # Plain ASCII digits that fit PostgreSQL's integer ("²" is a digit to isdigit() but not to int()).
-            if not (value.isascii() and value.isdigit()) or len(value) > 9:
+            # Plain ASCII digits that fit PostgreSQL's integer.
+            if not plain_number(value, max_digits=9):
                 raise ValueError(value)
             return int(value)
         if self.type == DATE:

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.text import plain_number
 from search.facets import DATE, FACETS, INTEGER
 
 MAX_QUERY_LENGTH = 500
@@ -124,8 +125,7 @@ class SearchQuery:
         pages = [clean_text(value) for value in getlist("side") if clean_text(value)]
         if pages:
             raw = pages[-1]
-            # isdigit() also accepts digits int() refuses ("²"); only plain ASCII digits are a page number.
-            if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+            if not plain_number(raw) or int(raw) < 1:
                 query.errors.append(
                     _("Sidetallet skal være et positivt heltal, ikke »%(value)s«.") % {"value": raw[:30]}
                 )

@@ -215,3 +215,9 @@ def test_admin_edit_form_has_the_similarity_panel_with_its_script_file_and_no_in
     panel = html.split("data-similar-endpoint")[1].split("</ol>")[0]
     assert "Internt forsøg med sygemeldte" in panel  # the saved page's neighbours before any typing
     assert "<script>" not in panel
+
+
+def test_ids_posted_by_the_admin_panel_are_read_only_when_they_are_plain_numbers():
+    from experiments.similarity import _ids
+
+    assert _ids(["1", "²", "9" * 12, 3, "x", None]) == [1, 3]
