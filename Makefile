@@ -66,9 +66,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# A benchmark, not a test: SCALE=100000 make bench for the large run.
+# A benchmark, not a test: 10,000 then 100,000 pages (SCALE=1000000 make bench for one size; BENCH_ARGS=--keep).
 bench: install
-	$(BIN)/python bench/search_bench.py --scale $${SCALE:-10000} $(BENCH_ARGS)
+	$(BIN)/python bench/search_bench.py --scales $${SCALE:-10000,100000} $(BENCH_ARGS)
 
 # /fremdrift/ and the API's list pages at N experiments (default 10000), in a database of its own.
 bench-progress: install

@@ -7,6 +7,7 @@ the same transaction when it keeps a copy elsewhere (Elasticsearch), so an outag
 
 import collections
 import functools
+import json
 import re
 from collections.abc import Sequence
 
@@ -17,6 +18,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from core.text import fold
+from search import cache as result_cache
 from search.documents import document_text
 from search.engines import get_engine
 from search.facets import FACETS, FacetDefinition
@@ -169,6 +171,7 @@ def write_documents(rows: list[dict]) -> None:
                 "vector_d": fold(row["text_d"]),
             }
         )
+    result_cache.changed()
     with connection.cursor() as cursor:
         cursor.executemany(UPSERT_SQL, params)
 
@@ -204,23 +207,25 @@ def update_lexicon(change: dict[str, tuple[int, int]]) -> None:
     """
     if not change:
         return
+    result_cache.changed()
     words = sorted(change)
     table = LexiconWord._meta.db_table
+    # The update looks each word's change up in a JSON object (a binary search), not in the list of changes:
+    # a rebuild's batch changes thousands of words at once.
+    delta = json.dumps(change)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH u AS (
-                SELECT w, n, p FROM unnest(%s::text[], %s::int[], %s::int[]) AS u(w, n, p)
-            )
             INSERT INTO {table} AS t (word, lexeme, frequency, public_frequency)
-            SELECT w, (ts_lexize('danish_stem', w))[1], greatest(n, 0), greatest(p, 0) FROM u
+            SELECT w, (ts_lexize('danish_stem', w))[1], greatest(n, 0), greatest(p, 0)
+            FROM unnest(%s::text[], %s::int[], %s::int[]) AS u(w, n, p)
             WHERE (ts_lexize('danish_stem', w))[1] IS NOT NULL
             ORDER BY w
             ON CONFLICT (word) DO UPDATE SET
-                frequency = greatest(0, t.frequency + (SELECT n FROM u WHERE u.w = EXCLUDED.word)),
-                public_frequency = greatest(0, t.public_frequency + (SELECT p FROM u WHERE u.w = EXCLUDED.word))
+                frequency = greatest(0, t.frequency + (%s::jsonb -> EXCLUDED.word ->> 0)::int),
+                public_frequency = greatest(0, t.public_frequency + (%s::jsonb -> EXCLUDED.word ->> 1)::int)
             """,  # noqa: S608 (table name from the model)
-            [words, [change[w][0] for w in words], [change[w][1] for w in words]],
+            [words, [change[w][0] for w in words], [change[w][1] for w in words], delta, delta],
         )
         # Only rows this transaction has just locked, so the delete waits for nobody.
         cursor.execute(
@@ -233,6 +238,7 @@ def add_facet_labels(labels: list[tuple[str, str, str]]) -> None:
     unique = {(facet, value): label for facet, value, label in labels}
     if not unique:
         return
+    result_cache.changed()
     keys = sorted(unique)  # sorted, as the lexicon: concurrent publishes lock shared labels in one order
     with connection.cursor() as cursor:
         cursor.execute(
@@ -285,6 +291,7 @@ def _stored_words(page_id: int) -> dict | None:
 def remove_page(page_id: int) -> None:
     old = _stored_words(page_id)
     if old is not None:
+        result_cache.changed()
         update_lexicon(lexicon_change(old, None))
         SearchDocument.objects.filter(page_id=page_id).delete()
     get_engine().enqueue(page_id, IndexQueue.Action.DELETE)
@@ -375,6 +382,7 @@ def _remove_stale(page_ids: list[int]) -> None:
         old = _stored_words(page_id)
         page = Page.objects.filter(pk=page_id).first()
         if old is not None and not (page and is_indexable(page.specific)):
+            result_cache.changed()
             update_lexicon(lexicon_change(old, None))
             SearchDocument.objects.filter(page_id=page_id).delete()
 

@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Func, Value
 from django.utils.translation import gettext_lazy as _
 
 from search.facets import FACETS
@@ -36,7 +37,18 @@ class SearchDocument(FacetColumns):
     text_b = models.TextField(blank=True)
     text_c = models.TextField(blank=True)
     text_d = models.TextField(blank=True)
+    # NOTE: stored out of line (TOAST, migration 0007), so the table's rows stay narrow: counting the matches of a
+    # broad word reads the GIN index and the narrow rows, never the vectors. Only the best matches read theirs.
     vector = SearchVectorField()
+    # The title and the summary's words (weights A and B) of `vector`, kept in the row: broad searches rank these
+    # first (search/engines/postgres.py).
+    vector_head = models.GeneratedField(
+        expression=Func(
+            F("vector"), Value("{a,b}"), function="ts_filter", template='%(function)s(%(expressions)s::"char"[])'
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     visibility = models.CharField(max_length=10)
     municipality = models.CharField(max_length=100, blank=True)
     municipality_label = models.CharField(max_length=255, blank=True)
@@ -53,6 +65,7 @@ class SearchDocument(FacetColumns):
     class Meta:
         indexes = [
             GinIndex(fields=["vector"], name="search_doc_vector"),
+            GinIndex(fields=["vector_head"], name="search_doc_vector_head"),
             *[
                 GinIndex(fields=[facet.field], name=f"search_doc_{facet.field}")
                 for facet in FACETS

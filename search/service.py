@@ -10,6 +10,7 @@ import logging
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from search import cache as result_cache
 from search.engines import get_engine
 from search.facets import FACETS, FACETS_BY_PARAM
 from search.models import FacetLabel, SearchDocument
@@ -95,6 +96,9 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
 
     engine = engine or get_engine()
     reader = is_network_reader(user)
+    cache_key = result_cache.key(query, reader=reader, engine=engine.name)
+    if cached := result_cache.get(cache_key):
+        return cached
     query.notices.extend(query.errors)
     _known_filters(query, reader=reader)
     requested_page = query.page
@@ -146,6 +150,8 @@ def search(query: SearchQuery, *, user=None, engine=None) -> SearchResult:
     result.notices = notices
     result.also_searched = list(understanding.also_searched)
     _mark_selected(result, query)
+    if result.engine == engine.name:  # an answer of the fallback is not kept: the engine may be back next time
+        result_cache.put(cache_key, result)
     return result
 
 

@@ -5,7 +5,9 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from core.visibility import deleted_on_its_own, index_published_references
+from search import cache as result_cache
 from search import indexing
+from search.models import ThesaurusEntry
 from search.registry import has_pages_showing, searchable_type_for, shown_fields, shown_in
 
 
@@ -70,6 +72,10 @@ def on_named_saved(sender, instance, created=False, raw=False, **kwargs):
     indexing.index_pages(shown_in(instance))
 
 
+def on_thesaurus_changed(sender, instance, **kwargs):
+    result_cache.changed()  # searches read the thesaurus: answers kept before the edit are not its answers
+
+
 def connect() -> None:
     page_published.connect(on_published, dispatch_uid="search_page_published")
     # Documents open and close with the pages that use them (core.visibility): their references, at once.
@@ -82,3 +88,5 @@ def connect() -> None:
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")
     pre_save.connect(on_named_saving, dispatch_uid="search_named_saving")
     post_save.connect(on_named_saved, dispatch_uid="search_named_saved")
+    post_save.connect(on_thesaurus_changed, sender=ThesaurusEntry, dispatch_uid="search_thesaurus_saved")
+    post_delete.connect(on_thesaurus_changed, sender=ThesaurusEntry, dispatch_uid="search_thesaurus_deleted")

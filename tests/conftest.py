@@ -124,6 +124,14 @@ def committed_data(committed_server, django_db_blocker):
     data.discard()
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The test cache lives in memory for the whole run: answers one test kept (search/cache.py) are not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def network(db):
     return setup_network()

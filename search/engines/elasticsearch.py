@@ -18,6 +18,7 @@ from elasticsearch import Elasticsearch
 from elasticsearch.helpers import bulk
 from elasticsearch_dsl import Q, Search
 
+from search import cache as result_cache
 from search.engines.base import EngineUnavailable, SearchEngine, no_progress, no_report
 from search.facets import FACETS, FacetDefinition
 from search.models import IndexQueue, SearchDocument
@@ -356,6 +357,7 @@ class ElasticsearchEngine(SearchEngine):
             for document in documents
         )
         indexed, _errors = bulk(self.client, actions, refresh="wait_for")
+        result_cache.changed()
         return indexed
 
     def copy_documents(self, progress=None) -> int:
@@ -436,6 +438,7 @@ class ElasticsearchEngine(SearchEngine):
                 else:
                     actions.append({"_op_type": "delete", "_index": self.index, "_id": page_id})
             _done, errors = bulk(self.client, actions, refresh="wait_for", raise_on_error=False)
+            result_cache.changed()  # what Elasticsearch answers has changed
         except Exception as error:
             self._keep(entries, str(error))
             raise

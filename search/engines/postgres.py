@@ -5,7 +5,9 @@ under the same filters (each facet under the other facets' filters, so alternati
 matches and cuts `ts_headline` snippets for the page of hits shown only.
 """
 
-from django.db import connection
+import contextlib
+
+from django.db import connection, transaction
 
 from search import indexing
 from search.engines.base import SearchEngine, no_progress, no_report
@@ -53,11 +55,11 @@ class SqlParts:
         return " AND ".join(self.conditions) or "TRUE"
 
 
-def clause_condition(clause) -> tuple[str, list]:
+def clause_condition(clause, vector: str = "vector") -> tuple[str, list]:
     options, params = [], []
     tsquery = clause.tsquery()
     if tsquery:
-        options.append("vector @@ %s::tsquery")
+        options.append(f"{vector} @@ %s::tsquery")
         params.append(tsquery)
     if clause.provisions:
         options.append("provisions && %s::int[]")
@@ -68,18 +70,19 @@ def clause_condition(clause) -> tuple[str, list]:
     return "(" + (" OR ".join(options) or "FALSE") + ")", params
 
 
-def text_conditions(understanding, *, match_any: bool) -> tuple[str, list]:
-    """The condition for the words: every clause (or any, for the fallback), none of the negated ones.
+def text_conditions(understanding, *, match_any: bool, vector: str = "vector") -> tuple[str, list]:
+    """The condition for the words: every clause (or any, for the fallback) met by `vector`, none of the negated
+    ones in the whole vector. `vector_head` (title and summary) gives the matches of the head tier.
 
     Clauses made of words only go into one tsquery, so PostgreSQL tests each document once, not once per word.
     """
     joiner = " | " if match_any else " & "
     words_only = [c for c in understanding.positive if c.tsquery() and not c.provisions and not c.laws]
-    others = [clause_condition(c) for c in understanding.positive if c not in words_only]
+    others = [clause_condition(c, vector) for c in understanding.positive if c not in words_only]
     conditions, params = [], []
     positive = []
     if words_only:
-        positive.append(("vector @@ %s::tsquery", [joiner.join(c.tsquery() for c in words_only)]))
+        positive.append((f"{vector} @@ %s::tsquery", [joiner.join(c.tsquery() for c in words_only)]))
     positive += others
     if positive:
         conditions.append("(" + (" OR " if match_any else " AND ").join(sql for sql, _p in positive) + ")")
@@ -96,6 +99,42 @@ def facet_condition(facet, values) -> tuple[str, list]:
     if facet.scalar:
         return f"{facet.field} = ANY(%s)", [parsed]
     return f"{facet.field} && %s::{facet.sql_array_type}", [parsed]
+
+
+def score_sql(understanding, vector: str) -> tuple[str, list]:
+    """The relevance of a match by `vector` (the whole one or the head): ts_rank of the words searched for, a
+    lighter one of the thesaurus's alternatives, and fixed boosts for a provision or law searched for."""
+    rank_tsquery = understanding.rank_tsquery()
+    alternatives_tsquery = understanding.alternatives_tsquery()
+    provisions = sorted({p for clause in understanding.positive for p in clause.provisions})
+    laws = sorted({law for clause in understanding.positive for law in clause.laws})
+    parts, params = [], []
+    if rank_tsquery:
+        parts.append(f"ts_rank('{RANK_WEIGHTS}', {vector}, %s::tsquery)")
+        params.append(rank_tsquery)
+    if alternatives_tsquery:
+        parts.append(f"{ALTERNATIVES_WEIGHT} * ts_rank('{RANK_WEIGHTS}', {vector}, %s::tsquery)")
+        params.append(alternatives_tsquery)
+    if provisions:
+        parts.append(f"CASE WHEN provisions && %s::int[] THEN {PROVISION_BOOST} ELSE 0 END")
+        params.append(provisions)
+    if laws:
+        parts.append(f"CASE WHEN laws && %s::varchar[] THEN {LAW_BOOST} ELSE 0 END")
+        params.append(laws)
+    return " + ".join(parts) or "0", params
+
+
+@contextlib.contextmanager
+def without_sequential_scans():
+    """Plan the search's queries from the indexes: with the vectors out of line, a sequential scan would read every
+    one of them from TOAST to test a broad word, where the GIN index answers alone (migration 0007).
+
+    The setting is local to the transaction (the request's, or one of its own) and set back right after, so nothing
+    else is planned under it; a failed query rolls the transaction back, and the setting with it."""
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        cursor.execute("SET LOCAL enable_seqscan = on")
 
 
 class PostgresEngine(SearchEngine):
@@ -126,21 +165,23 @@ class PostgresEngine(SearchEngine):
         """Hits, facet counts and total for `query`; `reader` is True for logged-in network readers."""
         from search.query import SearchResult
 
-        base = SqlParts()
-        if not reader:
-            base.add("visibility = 'public'")
-        text_sql, text_params = text_conditions(understanding, match_any=match_any)
-        base.add(text_sql, *text_params)
+        base, head = SqlParts(), SqlParts()
+        for parts, vector in ((base, "vector"), (head, "vector_head")):
+            if not reader:
+                parts.add("visibility = 'public'")
+            text_sql, text_params = text_conditions(understanding, match_any=match_any, vector=vector)
+            parts.add(text_sql, *text_params)
 
         facet_sql = {}
         for facet in FACETS:
             values = query.filters.get(facet.param)
             facet_sql[facet.param] = facet_condition(facet, values) if values else ("TRUE", [])
 
-        facets, total = self._facets(base, facet_sql)
-        if total and query.offset >= total:
-            query.page = (total - 1) // query.per_page + 1  # past the end: the last page, and the service says so
-        hits = self._hits(query, base, facet_sql, understanding) if total else []
+        with without_sequential_scans():
+            facets, total = self._facets(base, facet_sql)
+            if total and query.offset >= total:
+                query.page = (total - 1) // query.per_page + 1  # past the end: the last page, and the service says so
+            hits = self._hits(query, base, head, facet_sql, understanding) if total else []
         return SearchResult(query=query, hits=hits, facets=facets, total=total, engine=self.name)
 
     def _facets(self, base: SqlParts, facet_sql: dict) -> tuple[list[Facet], int]:
@@ -197,36 +238,60 @@ class PostgresEngine(SearchEngine):
             facets.append(Facet(param=facet.param, label=str(facet.label), values=values))
         return facets, total
 
-    def _hits(self, query, base: SqlParts, facet_sql: dict, understanding) -> list[Hit]:
+    def _hits(self, query, base: SqlParts, head: SqlParts, facet_sql: dict, understanding) -> list[Hit]:
         rank_tsquery = understanding.rank_tsquery()
         exact_tsquery = understanding.rank_tsquery(exact=True)
         alternatives_tsquery = understanding.alternatives_tsquery()
-        provisions = sorted({p for clause in understanding.positive for p in clause.provisions})
-        laws = sorted({law for clause in understanding.positive for law in clause.laws})
         filters = " AND ".join(sql for sql, _p in facet_sql.values())
         filter_params = [p for _sql, params in facet_sql.values() for p in params]
+        need = query.offset + query.per_page + RERANK_CANDIDATES
+        relevance = query.sort == "relevans"
 
-        # Two stages: every match is scored with one ts_rank (plus the cheap provision and law boosts); only the
-        # best of them get the second ts_rank that favours the exact words over prefixes and compounds.
-        score_parts, score_params = [], []
-        if rank_tsquery:
-            score_parts.append(f"ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
-            score_params.append(rank_tsquery)
-        if alternatives_tsquery:
-            score_parts.append(f"{ALTERNATIVES_WEIGHT} * ts_rank('{RANK_WEIGHTS}', vector, %s::tsquery)")
-            score_params.append(alternatives_tsquery)
-        if provisions:
-            score_parts.append(f"CASE WHEN provisions && %s::int[] THEN {PROVISION_BOOST} ELSE 0 END")
-            score_params.append(provisions)
-        if laws:
-            score_parts.append(f"CASE WHEN laws && %s::varchar[] THEN {LAW_BOOST} ELSE 0 END")
-            score_params.append(laws)
-        score = " + ".join(score_parts) or "0"
+        # The candidates: for relevance, the matches whose title and summary alone meet the search (the head tier),
+        # ranked by those words, when there are enough of them to fill the page; otherwise every match, ranked by
+        # its whole vector. Then the candidates are ranked by their whole vector (and the exact words): a broad
+        # word costs the small head vectors in the rows, not a read of every vector from TOAST.
+        where = f"{base.sql()} AND {filters}"
+        where_params = base.params + filter_params
+        if relevance and rank_tsquery:
+            head_score, head_params = score_sql(understanding, "vector_head")
+            full_score, full_params = score_sql(understanding, "vector")
+            candidates = f"""
+                h AS (
+                    SELECT page_id, sort_date, last_published_at, {head_score} AS score
+                    FROM search_searchdocument WHERE {head.sql()} AND {filters}
+                    ORDER BY {SORT_SQL["relevans"]} LIMIT %s
+                ), c AS (
+                    SELECT * FROM h WHERE (SELECT count(*) FROM h) >= %s
+                    UNION ALL (
+                        SELECT page_id, sort_date, last_published_at, {full_score} AS score
+                        FROM search_searchdocument WHERE {where} AND (SELECT count(*) FROM h) < %s
+                        ORDER BY {SORT_SQL["relevans"]} LIMIT %s
+                    )
+                )"""  # noqa: S608 (only our column names and placeholders)
+            candidate_params = [
+                *head_params,
+                *head.params,
+                *filter_params,
+                need,
+                need,
+                *full_params,
+                *where_params,
+                need,
+                need,
+            ]
+        else:
+            candidates = f"""
+                c AS (
+                    SELECT page_id, sort_date, last_published_at, 0 AS score
+                    FROM search_searchdocument WHERE {where} ORDER BY {SORT_SQL[query.sort]} LIMIT %s
+                )"""  # noqa: S608 (only our column names and placeholders)
+            candidate_params = [*where_params, need]
+        score, score_params = score_sql(understanding, "d.vector")
         exact, exact_params = "0", []
-        if query.sort == "relevans" and exact_tsquery and exact_tsquery != rank_tsquery:
+        if relevance and exact_tsquery and exact_tsquery != rank_tsquery:
             exact = f"{EXACT_BOOST} * ts_rank('{RANK_WEIGHTS}', d.vector, %s::tsquery)"
             exact_params = [exact_tsquery]
-        candidates = query.offset + query.per_page + RERANK_CANDIDATES
 
         if rank_tsquery:
             headline = (
@@ -240,41 +305,30 @@ class PostgresEngine(SearchEngine):
             headline = f"left(d.text_b, {SNIPPET_FALLBACK_CHARS})"
             headline_params = []
 
-        outer_order = (
-            SORT_SQL[query.sort]
-            .replace("page_id", "r.page_id")
-            .replace("sort_date", "r.sort_date")
-            .replace("last_published_at", "r.last_published_at")
-        )
+        def columns(prefix: str) -> str:
+            return (
+                SORT_SQL[query.sort]
+                .replace("page_id", f"{prefix}.page_id")
+                .replace("sort_date", f"{prefix}.sort_date")
+                .replace("last_published_at", f"{prefix}.last_published_at")
+            )
+
         sql = f"""
-            WITH c AS (
-                SELECT page_id, sort_date, last_published_at, {score} AS score
-                FROM search_searchdocument
-                WHERE {base.sql()} AND {filters}
-                ORDER BY {SORT_SQL[query.sort]}
-                LIMIT %s
-            ), r AS (
-                SELECT c.page_id, c.sort_date, c.last_published_at, c.score + {exact} AS score
+            WITH {candidates}, r AS (
+                SELECT c.page_id, c.sort_date, c.last_published_at,
+                       {f"{score} + {exact}" if relevance else "0"} AS score
                 FROM c JOIN search_searchdocument AS d USING (page_id)
-                ORDER BY {
-            SORT_SQL[query.sort]
-            .replace("page_id", "c.page_id")
-            .replace("sort_date", "c.sort_date")
-            .replace("last_published_at", "c.last_published_at")
-        }
+                ORDER BY {columns("c")}
                 LIMIT %s OFFSET %s
             )
             SELECT d.page_id, d.kind, d.title, d.url, d.municipality, d.municipality_label, d.status,
                    d.status_label, d.period_start, d.period_end, r.score, {headline}
             FROM r JOIN search_searchdocument AS d USING (page_id)
-            ORDER BY {outer_order}
+            ORDER BY {columns("r")}
         """  # noqa: S608 (only our column names and placeholders)
         params = (
-            score_params
-            + base.params
-            + filter_params
-            + [candidates]
-            + exact_params
+            candidate_params
+            + (score_params + exact_params if relevance else [])
             + [query.per_page, query.offset]
             + headline_params
         )
