@@ -266,13 +266,17 @@ def _corrections(words: list[str], *, reader: bool) -> dict[str, str]:
             f"""
             SELECT u.w, s.word FROM unnest(%s::text[]) AS u(w)
             CROSS JOIN LATERAL (
-                SELECT word FROM search_lexiconword
-                WHERE {visible} AND word <> u.w AND (
-                    word %% u.w
-                    -- short words share few trigrams ("plna" and "plan"): same first letter, lower bar
-                    OR (length(u.w) <= 6 AND left(word, 1) = left(u.w, 1) AND similarity(word, u.w) >= 0.2)
-                )
-                ORDER BY similarity(unaccent(word), unaccent(u.w)) DESC, {frequency} DESC, word
+                SELECT word, {frequency} AS frequency FROM (
+                    -- found through the trigram index
+                    SELECT word, {frequency} FROM search_lexiconword WHERE {visible} AND word <> u.w AND word %% u.w
+                    UNION
+                    -- short words share few trigrams ("plna" and "plan"): same first letter, lower bar; a branch of
+                    -- its own, so that for a longer word it is skipped and the index alone answers
+                    SELECT word, {frequency} FROM search_lexiconword
+                    WHERE length(u.w) <= 6 AND {visible} AND word <> u.w AND left(word, 1) = left(u.w, 1)
+                        AND similarity(word, u.w) >= 0.2
+                ) AS candidates
+                ORDER BY similarity(unaccent(word), unaccent(u.w)) DESC, frequency DESC, word
                 LIMIT 1
             ) AS s
             """,  # noqa: S608 (our own conditions)

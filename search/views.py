@@ -4,6 +4,9 @@ from urllib.parse import urlencode
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import localize
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from search.facets import FACETS, FACETS_BY_PARAM
 from search.query import SORTS, SearchQuery
@@ -28,11 +31,34 @@ def _facet_panel(facet) -> dict:
     return {
         "param": facet.param,
         "label": facet.label,
-        "shown": shown,
-        "rest": rest,
+        "shown": _facet_values_html(facet.param, shown),
+        "rest": _facet_values_html(facet.param, rest),
         "total": len(values),
         "selected": sum(1 for value in facet.values if value.selected),
     }
+
+
+def _facet_values_html(param: str, items: list[dict]) -> str:
+    """The facet's checkboxes, one <li> each. Built here rather than by an {% include %} per value: a search page
+    shows a hundred values or more, and the include was a third of the time it took to render."""
+    return format_html_join(
+        "\n",
+        '<li class="form-group-checkbox">'
+        '<input class="form-checkbox" type="checkbox" form="search-form" id="{}" name="{}" value="{}"{}>'
+        '<label for="{}">{} <span class="count">({})</span></label></li>',
+        (
+            (
+                item["id"],
+                param,
+                item["value"].value,
+                mark_safe(" checked") if item["value"].selected else "",  # noqa: S308 (a constant)
+                item["id"],
+                item["value"].label,
+                localize(item["value"].count),
+            )
+            for item in items
+        ),
+    )
 
 
 def _page_numbers(page: int, num_pages: int, window: int = 2) -> list[int]:
