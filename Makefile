@@ -45,6 +45,7 @@ messages: $(INSTALLED)
 # The task worker (alerts, reminders, digest) runs beside the web server and stops with it.
 run: install
 	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python -m config.database settings
 	$(BIN)/python manage.py load_demo_data --if-empty --with-users
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
