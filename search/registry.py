@@ -58,7 +58,8 @@ class SearchableType:
     label: str
     build: Callable[[models.Model], SearchableContent]
     # Prefetches for building many documents at once (rebuild); receives the model's default queryset.
-    prepare: Callable[[models.QuerySet], models.QuerySet] = lambda queryset: queryset
+    # The pages of a rebuild's batch with what `build` reads fetched ahead (a queryset or a list).
+    prepare: Callable[[models.QuerySet], Iterable] = lambda queryset: queryset
 
 
 _registry: dict[type[models.Model], SearchableType] = {}
@@ -70,7 +71,7 @@ def register(
     kind: str,
     label: str,
     build: Callable[[models.Model], SearchableContent],
-    prepare: Callable[[models.QuerySet], models.QuerySet] | None = None,
+    prepare: Callable[[models.QuerySet], Iterable] | None = None,
 ) -> None:
     _registry[model] = SearchableType(model, kind, label, build, prepare or (lambda queryset: queryset))
 

@@ -133,3 +133,15 @@ def test_privacy_on_a_municipality_hides_its_experiments_from_anonymous_search(c
     assert client.get("/api/v1/search", {"q": "overgangen"}).json()["total"] == 0
     restriction.delete()
     assert indexed(corpus["unge"]).visibility == "public"
+
+
+def test_a_rebuild_writes_the_documents_publishing_wrote(corpus):
+    from search import indexing
+
+    columns = ("page_id", "title", "url", "municipality", "municipality_label", "facet_values", "visibility")
+    published = {row["page_id"]: row for row in SearchDocument.objects.values(*columns)}
+    SearchDocument.objects.update(municipality="", municipality_label="", facet_values=[])
+    indexing.rebuild()
+    rebuilt = {row["page_id"]: row for row in SearchDocument.objects.values(*columns)}
+    assert rebuilt == published
+    assert {row["municipality"] for row in rebuilt.values()} >= {"ballerup", "fredensborg"}
