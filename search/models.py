@@ -49,6 +49,15 @@ class SearchDocument(FacetColumns):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The title's words (weight A): a word found on most pages is ranked among the pages with it in their title
+    # first, a tier smaller again.
+    vector_title = models.GeneratedField(
+        expression=Func(
+            F("vector"), Value("{a}"), function="ts_filter", template='%(function)s(%(expressions)s::"char"[])'
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     visibility = models.CharField(max_length=10)
     municipality = models.CharField(max_length=100, blank=True)
     municipality_label = models.CharField(max_length=255, blank=True)
@@ -66,6 +75,7 @@ class SearchDocument(FacetColumns):
         indexes = [
             GinIndex(fields=["vector"], name="search_doc_vector"),
             GinIndex(fields=["vector_head"], name="search_doc_vector_head"),
+            GinIndex(fields=["vector_title"], name="search_doc_vector_title"),
             *[
                 GinIndex(fields=[facet.field], name=f"search_doc_{facet.field}")
                 for facet in FACETS

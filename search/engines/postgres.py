@@ -165,8 +165,8 @@ class PostgresEngine(SearchEngine):
         """Hits, facet counts and total for `query`; `reader` is True for logged-in network readers."""
         from search.query import SearchResult
 
-        base, head = SqlParts(), SqlParts()
-        for parts, vector in ((base, "vector"), (head, "vector_head")):
+        base, title, head = SqlParts(), SqlParts(), SqlParts()
+        for parts, vector in ((base, "vector"), (title, "vector_title"), (head, "vector_head")):
             if not reader:
                 parts.add("visibility = 'public'")
             text_sql, text_params = text_conditions(understanding, match_any=match_any, vector=vector)
@@ -181,7 +181,7 @@ class PostgresEngine(SearchEngine):
             facets, total = self._facets(base, facet_sql)
             if total and query.offset >= total:
                 query.page = (total - 1) // query.per_page + 1  # past the end: the last page, and the service says so
-            hits = self._hits(query, base, head, facet_sql, understanding) if total else []
+            hits = self._hits(query, base, [title, head], facet_sql, understanding) if total else []
         return SearchResult(query=query, hits=hits, facets=facets, total=total, engine=self.name)
 
     def _facets(self, base: SqlParts, facet_sql: dict) -> tuple[list[Facet], int]:
@@ -238,7 +238,7 @@ class PostgresEngine(SearchEngine):
             facets.append(Facet(param=facet.param, label=str(facet.label), values=values))
         return facets, total
 
-    def _hits(self, query, base: SqlParts, head: SqlParts, facet_sql: dict, understanding) -> list[Hit]:
+    def _hits(self, query, base: SqlParts, tiers: list[SqlParts], facet_sql: dict, understanding) -> list[Hit]:
         rank_tsquery = understanding.rank_tsquery()
         exact_tsquery = understanding.rank_tsquery(exact=True)
         alternatives_tsquery = understanding.alternatives_tsquery()
@@ -247,43 +247,64 @@ class PostgresEngine(SearchEngine):
         need = query.offset + query.per_page + RERANK_CANDIDATES
         relevance = query.sort == "relevans"
 
-        # The candidates: for relevance, the matches whose title and summary alone meet the search (the head tier),
-        # ranked by those words, when there are enough of them to fill the page; otherwise every match, ranked by
-        # its whole vector. Then the candidates are ranked by their whole vector (and the exact words): a broad
-        # word costs the small head vectors in the rows, not a read of every vector from TOAST.
+        # The candidates: for relevance, the matches whose title alone meets the search (the first tier), else those
+        # whose title and summary do (the head tier), ranked by the words of their title and summary, when the tier
+        # has enough of them to fill the page; otherwise every match, ranked by its whole vector. Then the
+        # candidates are ranked by their whole vector (and the exact words): a word found on most pages costs the
+        # small vectors in the rows of the pages with it in their title, not a read of every vector from TOAST.
         where = f"{base.sql()} AND {filters}"
         where_params = base.params + filter_params
         if relevance and rank_tsquery:
             head_score, head_params = score_sql(understanding, "vector_head")
             full_score, full_params = score_sql(understanding, "vector")
-            candidates = f"""
-                h AS (
-                    SELECT page_id, sort_date, last_published_at, {head_score} AS score
-                    FROM search_searchdocument WHERE {head.sql()} AND {filters}
-                    ORDER BY {SORT_SQL["relevans"]} LIMIT %s
-                ), c AS (
-                    SELECT * FROM h WHERE (SELECT count(*) FROM h) >= %s
-                    UNION ALL (
-                        SELECT page_id, sort_date, last_published_at, {full_score} AS score
-                        FROM search_searchdocument WHERE {where} AND (SELECT count(*) FROM h) < %s
-                        ORDER BY {SORT_SQL["relevans"]} LIMIT %s
-                    )
+
+            def level_of(count: int) -> tuple[str, list]:
+                """The first of the first `count` tiers a match is in (`count` if none): the first key of the order,
+                so that every page of results follows one order whichever tier its candidates came from."""
+                if not count:
+                    return "0", []
+                whens = " ".join(f"WHEN {tier.sql()} THEN {n}" for n, tier in enumerate(tiers[:count]))
+                return f"CASE {whens} ELSE {count} END", [p for tier in tiers[:count] for p in tier.params]
+
+            order = f"level, {SORT_SQL['relevans']}"
+            ctes, candidate_params, short = [], [], []
+            for n, tier in enumerate(tiers):
+                # A tier is read only when the tiers before it are short of candidates; it takes all of theirs.
+                level, level_params = level_of(n)
+                ctes.append(
+                    f"""t{n} AS (
+                    SELECT page_id, sort_date, last_published_at, {head_score} AS score, {level} AS level
+                    FROM search_searchdocument WHERE {tier.sql()} AND {filters} {"".join(short)}
+                    ORDER BY {order} LIMIT %s
                 )"""  # noqa: S608 (only our column names and placeholders)
-            candidate_params = [
-                *head_params,
-                *head.params,
-                *filter_params,
-                need,
-                need,
-                *full_params,
-                *where_params,
-                need,
-                need,
+                )
+                candidate_params += [
+                    *head_params,
+                    *level_params,
+                    *tier.params,
+                    *filter_params,
+                    *([need] * len(short)),
+                    need,
+                ]
+                short.append(f"AND (SELECT count(*) FROM t{n}) < %s ")  # noqa: S608 (our names)
+            chosen = [
+                f"SELECT * FROM t{n} WHERE (SELECT count(*) FROM t{n}) >= %s {''.join(short[:n])}"  # noqa: S608
+                for n in range(len(tiers))
             ]
+            level, level_params = level_of(len(tiers))
+            whole = f"""(
+                        SELECT page_id, sort_date, last_published_at, {full_score} AS score, {level} AS level
+                        FROM search_searchdocument WHERE {where} {"".join(short)}
+                        ORDER BY {order} LIMIT %s
+                    )"""  # noqa: S608 (only our column names and placeholders)
+            candidates = "".join(f"{cte}, " for cte in ctes) + f"c AS ({' UNION ALL '.join([*chosen, whole])})"
+            for n in range(len(tiers)):
+                candidate_params += [need, *([need] * n)]
+            candidate_params += [*full_params, *level_params, *where_params, *([need] * len(tiers)), need]
         else:
             candidates = f"""
                 c AS (
-                    SELECT page_id, sort_date, last_published_at, 0 AS score
+                    SELECT page_id, sort_date, last_published_at, 0 AS score, 0 AS level
                     FROM search_searchdocument WHERE {where} ORDER BY {SORT_SQL[query.sort]} LIMIT %s
                 )"""  # noqa: S608 (only our column names and placeholders)
             candidate_params = [*where_params, need]
@@ -306,7 +327,7 @@ class PostgresEngine(SearchEngine):
             headline_params = []
 
         def columns(prefix: str) -> str:
-            return (
+            return f"{prefix}.level, " + (
                 SORT_SQL[query.sort]
                 .replace("page_id", f"{prefix}.page_id")
                 .replace("sort_date", f"{prefix}.sort_date")
@@ -315,7 +336,7 @@ class PostgresEngine(SearchEngine):
 
         sql = f"""
             WITH {candidates}, r AS (
-                SELECT c.page_id, c.sort_date, c.last_published_at,
+                SELECT c.page_id, c.sort_date, c.last_published_at, c.level,
                        {f"{score} + {exact}" if relevance else "0"} AS score
                 FROM c JOIN search_searchdocument AS d USING (page_id)
                 ORDER BY {columns("c")}
