@@ -18,13 +18,19 @@ from search.registry import (
 )
 
 
+def _in_editor_order(rows) -> list:
+    """Inline rows in the order an editor gave them, then as created, however they were fetched (from the page's
+    revision, one query, or a prefetch): publishing and a rebuild then write the same document."""
+    return sorted(rows, key=lambda row: (row.sort_order is None, row.sort_order or 0, row.pk or 0))
+
+
 def build_experiment(page) -> SearchableContent:
     from experiments.models import ExperimentStatus
 
     municipality = page.municipality
     owner = FacetValue(municipality.slug, municipality.title) if municipality else None
-    partners = [FacetValue(p.municipality.slug, p.municipality.title) for p in page.partners.all()]
-    exemptions = list(page.exemption_requests.all())
+    partners = [FacetValue(p.municipality.slug, p.municipality.title) for p in _in_editor_order(page.partners.all())]
+    exemptions = _in_editor_order(page.exemption_requests.all())
     provisions = [exemption.provision for exemption in exemptions]
     content_text, documents = stream_text_and_documents(page.content)
     evaluations = list(page.evaluations.all())
@@ -42,7 +48,7 @@ def build_experiment(page) -> SearchableContent:
     status_text = "\n".join(" ".join(filter(None, [e.get_status_display(), e.note])) for e in page.status_events.all())
     target_groups = list(page.target_groups.all())
     service_areas = list(page.service_areas.all())
-    tags = list(page.tags.all())
+    tags = sorted(page.tags.all(), key=lambda tag: tag.name)
 
     return SearchableContent(
         title=page.title,

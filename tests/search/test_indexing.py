@@ -5,8 +5,11 @@ import io
 import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Prefetch
 
 from experiments.factories import EvaluationFactory
+from experiments.models import ExemptionRequest, ExperimentPage
+from experiments.searchable import build_experiment
 from knowledge.factories import ArticleDocumentFactory, DocumentFactory
 from municipalities.models import MunicipalityPage
 from search.documents import extract_text
@@ -145,3 +148,16 @@ def test_a_rebuild_writes_the_documents_publishing_wrote(corpus):
     rebuilt = {row["page_id"]: row for row in SearchDocument.objects.values(*columns)}
     assert rebuilt == published
     assert {row["municipality"] for row in rebuilt.values()} >= {"ballerup", "fredensborg"}
+
+
+def test_a_document_does_not_depend_on_the_order_the_database_returns_rows_in(corpus):
+    """Rows an editor gave no order (sort_order empty) come back in any order; the document is the same."""
+
+    def laws_and_provisions(order):
+        exemptions = Prefetch("exemption_requests", queryset=ExemptionRequest.objects.order_by(order))
+        page = ExperimentPage.objects.prefetch_related(exemptions).get(pk=corpus["familier"].pk)
+        content = build_experiment(page)
+        return [law.value for law in content.laws], [provision.value for provision in content.provisions]
+
+    assert len(laws_and_provisions("pk")[0]) == 2
+    assert laws_and_provisions("pk") == laws_and_provisions("-pk")
