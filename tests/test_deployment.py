@@ -59,3 +59,25 @@ def test_tests_run_on_a_real_postgresql(db, django_db_blocker):
         version, vector = cursor.fetchone()
     assert connection.vendor == "postgresql" and version >= 150000
     assert vector == "'borg':1 'plan':2"  # the Danish stemmer
+
+
+def test_a_new_embedded_server_starts_with_the_workloads_settings(tmp_path, monkeypatch):
+    """shared_buffers needs a restart: a new server is restarted once, so even its first run has the settings."""
+    import psycopg
+
+    from config.database import SERVER_SETTINGS, embedded_database_config, stop_embedded_server
+
+    monkeypatch.delenv("EMBEDDED_POSTGRES_SETTINGS", raising=False)
+    pgdata = tmp_path / "var" / "postgres"
+    try:
+        config = embedded_database_config(pgdata)
+        with psycopg.connect(host=config["HOST"], user=config["USER"], dbname=config["NAME"]) as conn:
+            names = list(SERVER_SETTINGS)
+            rows = conn.execute(
+                "SELECT name, current_setting(name), pending_restart FROM pg_settings WHERE name = ANY(%s)", [names]
+            ).fetchall()
+    finally:
+        stop_embedded_server(pgdata)
+    assert {name: (value, pending) for name, value, pending in rows} == {
+        name: (value, False) for name, value in SERVER_SETTINGS.items()
+    }
