@@ -429,10 +429,13 @@ def rebuild(progress=None, chunk_size: int = REBUILD_BATCH_SIZE) -> int:
     while stale := _stale_documents(after, chunk_size):
         after = stale[-1]
         _with_deadlock_retry(functools.partial(_remove_stale, stale))
-    # Fresh statistics, so the planner knows how common each word is before the first search.
+    # Fresh statistics, so the planner knows how common each word is before the first search; outside a
+    # transaction also VACUUM, which marks the new rows visible to all (hint bits, visibility map), as autovacuum
+    # would only some time later: the first searches after a rebuild need not do it.
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {SearchDocument._meta.db_table}")
-        cursor.execute(f"ANALYZE {LexiconWord._meta.db_table}")
+        cursor.execute(f"{command} {SearchDocument._meta.db_table}")
+        cursor.execute(f"{command} {LexiconWord._meta.db_table}")
     return total
 
 
