@@ -1,4 +1,5 @@
-"""PostgreSQL restarted under load: the site answers with a polite Danish 503 meanwhile and recovers by itself.
+"""PostgreSQL restarted under load: the site answers with a polite Danish 503 meanwhile and recovers by itself; and a
+short form of `make loadtest`: concurrent readers of the demo network get only 200s.
 
 A real gunicorn (config.wsgi, production settings) runs against an embedded PostgreSQL of its own in a temporary
 directory, filled with the test database's schema (pg_dump, so no migrations run here). Requests go to the search
@@ -6,6 +7,7 @@ page and the API in a loop on 127.0.0.1 while the database is stopped with pg_ct
 bounded in count and time.
 """
 
+import concurrent.futures
 import contextlib
 import os
 import shutil
@@ -14,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from pathlib import Path
@@ -245,3 +248,76 @@ def test_a_middleware_that_loses_the_database_gives_the_503_too(settings, path):
     assert response.status_code == 503 and response["Retry-After"].isdigit()
     assert DANISH_503 in response.content.decode()
     assert "PGSQL" not in response.content.decode() and "closed" not in response.content.decode()
+
+
+# --- a short form of `make loadtest`: concurrent readers of the demo network, every answer a 200 -----------------
+
+LOAD_QUERIES = ["familie", "SEL § 140", "LAB §§ 27-30", "sygedagpenge", "unge uddannelse", "plan", "ressourceforløb"]
+LOAD_CLIENTS = 12  # more than gunicorn's 2 workers × 4 threads, so requests queue as under real load
+LOAD_REQUESTS = 360
+CLIENT_CONNECTIONS = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = 'frikommune' AND backend_type = 'client backend'"
+)
+
+
+@pytest.fixture
+def demo_database(database):
+    """The temporary server's database with the demo network loaded, as `make loadtest` has it."""
+    env = {**os.environ, "DATABASE_URL": database.url("frikommune"), "ELASTICSEARCH_URL": "", "DEBUG": "0"}
+    subprocess.run(
+        [sys.executable, "manage.py", "load_demo_data", "--if-empty"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    return database
+
+
+def test_a_short_load_of_concurrent_readers_gets_only_200s_and_never_exhausts_connections(demo_database, site):
+    import psycopg
+
+    with requests.Session() as session:
+        experiment = session.get(f"{site}/api/v1/experiments/", timeout=30).json()["results"][0]
+    paths = [f"/soeg/?q={quote(q)}" for q in LOAD_QUERIES] + [f"/api/v1/search?q={quote(q)}" for q in LOAD_QUERIES]
+    paths += [urlsplit(experiment["url"]).path, "/api/v1/experiments/", "/forsoeg/"]
+    results, peak, stop = [], {"connections": 0}, threading.Event()
+
+    def sample_connections():
+        with psycopg.connect(demo_database.server.get_uri("frikommune"), autocommit=True) as conn:
+            while not stop.wait(0.05):
+                (count,) = conn.execute(CLIENT_CONNECTIONS).fetchone()
+                peak["connections"] = max(peak["connections"], count)
+            return conn.execute("SHOW max_connections").fetchone()[0]
+
+    def client(number: int):
+        with requests.Session() as session:
+            for index in range(number, LOAD_REQUESTS, LOAD_CLIENTS):
+                path = paths[index % len(paths)]
+                started = time.monotonic()
+                try:
+                    status = session.get(site + path, timeout=30).status_code
+                except requests.RequestException:
+                    status = None
+                results.append((path, status, time.monotonic() - started))
+
+    with concurrent.futures.ThreadPoolExecutor(LOAD_CLIENTS + 1) as pool:
+        sampler = pool.submit(sample_connections)
+        started = time.monotonic()
+        list(pool.map(client, range(LOAD_CLIENTS)))
+        seconds = time.monotonic() - started
+        stop.set()
+        max_connections = int(sampler.result())
+
+    failed = [(path, status) for path, status, _seconds in results if status != 200]
+    latencies = sorted(seconds for _path, _status, seconds in results)
+    print(
+        f"\n{len(results)} requests from {LOAD_CLIENTS} clients in {seconds:.1f} s: {len(results) / seconds:.0f}/s, "
+        f"p50 {1000 * latencies[len(latencies) // 2]:.0f} ms, p95 {1000 * latencies[int(0.95 * len(latencies))]:.0f} "
+        f"ms, {len(failed)} not 200, at most {peak['connections']} of {max_connections} database connections"
+    )
+    assert len(results) == LOAD_REQUESTS
+    assert failed == []
+    # gunicorn's 2 workers × 4 threads keep one connection each (CONN_MAX_AGE), plus this test's sampler.
+    assert 0 < peak["connections"] <= 2 * 4 + 1 < max_connections
