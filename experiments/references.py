@@ -20,7 +20,8 @@ class LawInfo:
     aliases: tuple[str, ...]
 
 
-def _law(key: str, abbreviation: str, name: str, *aliases: str) -> LawInfo:
+def law_info(key: str, abbreviation: str, name: str, *aliases: str) -> LawInfo:
+    """A law as the parser knows it: read by its key, abbreviation, name and aliases, each also transliterated."""
     # The key is an alias too, so that keys written by the exporter read back in.
     forms = [key.lower(), abbreviation.lower(), name.lower(), *aliases]
     forms += [transliterate(form) for form in forms]
@@ -28,8 +29,8 @@ def _law(key: str, abbreviation: str, name: str, *aliases: str) -> LawInfo:
 
 
 KNOWN_LAWS = (
-    _law("SEL", "SEL", "Lov om social service", "serviceloven", "servicelov"),
-    _law(
+    law_info("SEL", "SEL", "Lov om social service", "serviceloven", "servicelov"),
+    law_info(
         "LAB",
         "LAB",
         "Lov om en aktiv beskæftigelsesindsats",
@@ -38,10 +39,10 @@ KNOWN_LAWS = (
         "lov om aktiv beskæftigelsesindsats",
     ),
     # No official abbreviation exists, so the law is printed by its short name.
-    _law("SDPL", "sygedagpengeloven", "Lov om sygedagpenge", "sdp", "sygedagpengelov"),
-    _law("LAS", "LAS", "Lov om aktiv socialpolitik", "aktivloven", "aktivlov"),
-    _law("INL", "integrationsloven", "Lov om integration af udlændinge i Danmark", "integrationslov"),
-    _law(
+    law_info("SDPL", "sygedagpengeloven", "Lov om sygedagpenge", "sdp", "sygedagpengelov"),
+    law_info("LAS", "LAS", "Lov om aktiv socialpolitik", "aktivloven", "aktivlov"),
+    law_info("INL", "integrationsloven", "Lov om integration af udlændinge i Danmark", "integrationslov"),
+    law_info(
         "ORG",
         "organiseringsloven",
         "Lov om organisering og understøttelse af beskæftigelsesindsatsen m.v.",
@@ -49,23 +50,74 @@ KNOWN_LAWS = (
         "lov om organisering og understøttelse af beskæftigelsesindsatsen mv.",
         "lov om organisering og understøttelse af beskæftigelsesindsatsen",
     ),
-    _law(
+    law_info(
         "RSL",
         "retssikkerhedsloven",
         "Lov om retssikkerhed og administration på det sociale område",
         "retssikkerhedslov",
     ),
-    _law("BL", "barnets lov", "Barnets lov"),
-    _law("FKL", "frikommuneloven", "Lov om frikommunenetværk", "frikommunelov"),
+    law_info("BL", "barnets lov", "Barnets lov"),
+    law_info("FKL", "frikommuneloven", "Lov om frikommunenetværk", "frikommunelov"),
 )
 
-_BY_ALIAS = {ascii_fold(alias): law for law in KNOWN_LAWS for alias in law.aliases}
-_BY_KEY = {law.key: law for law in KNOWN_LAWS}
+_LETTER = r"[^\W\d_]"  # any letter, including æ, ø and å
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+class LawCatalogue:
+    """The laws a reference may name, with the patterns that find their names in text."""
+
+    def __init__(self, laws: tuple[LawInfo, ...]):
+        self.laws = laws
+        self.by_alias = {}
+        for law in laws:  # the first law to claim an alias keeps it: the built-in ones come first
+            for alias in law.aliases:
+                self.by_alias.setdefault(ascii_fold(alias), law)
+        self.by_key = {}
+        for law in laws:
+            self.by_key.setdefault(law.key, law)
+        aliases = "|".join(
+            r"\s+".join(map(re.escape, alias.split()))
+            for alias in sorted({a for law in laws for a in law.aliases}, key=len, reverse=True)
+        )
+        # A law name, also in the genitive ("servicelovens § 140"), but never part of a longer word.
+        law = rf"(?<!{_LETTER})(?P<law>{aliases})(?:['’]?s)?(?!{_LETTER})"
+        # Every pattern skips the whitespace before it, and group 1 is the part quoted in error messages.
+        self.law_before = _compile(rf"\s*{law}")
+        self.law_after = _compile(rf"\s*,?\s*(?:i\s+)?{law}")
+        self.start = _compile(rf"{law}|§|(?<!{_LETTER})paragraf")
+
+
+BUILT_IN = LawCatalogue(KNOWN_LAWS)
+# More laws, such as those added in the admin: a callable that returns them (experiments.apps sets it), and the
+# catalogue built from them, kept until they change.
+_more_laws = None
+_catalogue: tuple[tuple[LawInfo, ...], LawCatalogue] = ((), BUILT_IN)
+
+
+def use_more_laws(source) -> None:
+    """Let `source()` add laws to the built-in ones: it returns LawInfo and is called on every read, so it
+    should be cheap (cached)."""
+    global _more_laws, _catalogue
+    _more_laws = source
+    _catalogue = ((), BUILT_IN)
+
+
+def catalogue() -> LawCatalogue:
+    """The built-in laws and those `use_more_laws` adds."""
+    global _catalogue
+    more = tuple(_more_laws()) if _more_laws else ()
+    if more != _catalogue[0]:
+        _catalogue = (more, LawCatalogue(KNOWN_LAWS + more) if more else BUILT_IN)
+    return _catalogue[1]
 
 
 def find_law(text: str) -> LawInfo | None:
     """Return the law `text` names (any alias, any case and spacing, æ/ø/å or ae/oe/aa), or None."""
-    return _BY_ALIAS.get(ascii_fold(text))
+    return catalogue().by_alias.get(ascii_fold(text))
 
 
 @dataclass(frozen=True, order=True)
@@ -88,23 +140,8 @@ class ReferenceError(ValueError):
         self.text = text
 
 
-_LETTER = r"[^\W\d_]"  # any letter, including æ, ø and å
-_ALIASES = "|".join(
-    r"\s+".join(map(re.escape, alias.split()))
-    for alias in sorted({a for law in KNOWN_LAWS for a in law.aliases}, key=len, reverse=True)
-)
-# A law name, also in the genitive ("servicelovens § 140"), but never part of a longer word.
-_LAW = rf"(?<!{_LETTER})(?P<law>{_ALIASES})(?:['’]?s)?(?!{_LETTER})"
 _KEYWORD = rf"(?:stk|stykke|nr|nummer|til)(?!{_LETTER})"
 
-
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-# Every pattern skips the whitespace before it, and group 1 is the part quoted in error messages.
-_LAW_BEFORE = _compile(rf"\s*{_LAW}")
-_LAW_AFTER = _compile(rf"\s*,?\s*(?:i\s+)?{_LAW}")
 _SIGN = _compile(rf"\s*(§§?|paragraf(?:fer)?(?!{_LETTER}))")
 # A letter after the number is a suffix ("13 a"), except the preposition in "§ 140 i serviceloven".
 # No Danish law numbers a paragraph, stk. or nr. past four digits; a longer number is not read as one.
@@ -117,7 +154,6 @@ _STK = _compile(rf"\s*,?\s*((?:stykke|stk)(?!{_LETTER})\.?)")
 _NR = _compile(rf"\s*,?\s*((?:nummer|nr)(?!{_LETTER})\.?)")
 _NUMBER = _compile(rf"\s*(\d{{1,{MAX_DIGITS}}})(?!\d)")
 _END = _compile(r"\s*\.?\s*\Z")
-_START = _compile(rf"{_LAW}|§|(?<!{_LETTER})paragraf")
 
 
 def _complaint(what: str, text: str, start: int, end: int) -> ReferenceError:
@@ -178,7 +214,8 @@ def _scan(text: str, start: int, *, strict: bool) -> tuple[LegalReference, int]:
         pos = before
         return None
 
-    law = take(_LAW_BEFORE)
+    laws = catalogue()
+    law = take(laws.law_before)
     sign = take(_SIGN)
     if law is None and sign is None:
         raise _no_reference(text)
@@ -210,7 +247,7 @@ def _scan(text: str, start: int, *, strict: bool) -> tuple[LegalReference, int]:
     nr = count(_NR)
 
     before = pos
-    if after := take(_LAW_AFTER):
+    if after := take(laws.law_after):
         if law is None:
             law = after
         elif strict:
@@ -225,9 +262,9 @@ def _scan(text: str, start: int, *, strict: bool) -> tuple[LegalReference, int]:
             raise ReferenceError(f'Ukendt lov: "{unknown_law[1]}"', text)
         raise ReferenceError(f'Uventet tekst efter henvisningen: "{rest}"', text)
 
-    law_info = find_law(law["law"]) if law else None
+    named = laws.by_alias.get(ascii_fold(law["law"])) if law else None
     reference = LegalReference(
-        law=law_info.key if law_info else "",
+        law=named.key if named else "",
         paragraph=_print_paragraph(*_paragraph(first)),
         paragraph_end=paragraph_end,
         stk=stk,
@@ -269,7 +306,8 @@ def parse_references(text: str, *, default_law: str | None = None) -> list[Legal
 
 def format_reference(ref: LegalReference) -> str:
     """Print `ref` in the canonical Danish form, e.g. "SEL § 140, stk. 3" or "LAB §§ 27–30"."""
-    law = _BY_KEY[ref.law].abbreviation if ref.law in _BY_KEY else ref.law
+    known = catalogue().by_key.get(ref.law)
+    law = known.abbreviation if known else ref.law
     printed = f"§§ {ref.paragraph}–{ref.paragraph_end}" if ref.paragraph_end else f"§ {ref.paragraph}"
     if ref.stk is not None:
         printed += f", stk. {ref.stk}"
@@ -282,7 +320,7 @@ def find_references(text: str) -> list[tuple[LegalReference, tuple[int, int]]]:
     """Find every reference in free text, with its (start, end) span; never raises."""
     found = []
     covered = 0
-    for candidate in _START.finditer(text):
+    for candidate in catalogue().start.finditer(text):
         if candidate.start() < covered:
             continue
         try:

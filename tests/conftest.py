@@ -129,7 +129,21 @@ def fresh_cache():
     """The test cache lives in memory for the whole run: answers one test kept (search/cache.py) are not another's."""
     from django.core.cache import cache
 
+    from experiments.models.provisions import laws_added_in_the_admin
+
     cache.clear()
+    laws_added_in_the_admin.forget()  # a law one test added and rolled back is not another's
+
+
+@pytest.fixture
+def built_in_laws_only():
+    """The reference parser with the laws it knows from code only, so that it reads no database (unit tests)."""
+    from experiments.models.provisions import laws_added_in_the_admin
+    from experiments.references import use_more_laws
+
+    use_more_laws(None)
+    yield
+    use_more_laws(laws_added_in_the_admin)
 
 
 @pytest.fixture

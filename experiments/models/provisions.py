@@ -7,8 +7,9 @@ network can follow an exemption across rewrites of the law.
 
 import dataclasses
 import re
+import time
 
-from django.db import models
+from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -16,7 +17,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from experiments.models.choices import ApplicationRound, Decision, LegalBasis
-from experiments.references import KNOWN_LAWS, LegalReference, format_reference
+from experiments.references import KNOWN_LAWS, LawInfo, LegalReference, format_reference, law_info
 
 
 class LawQuerySet(models.QuerySet):
@@ -90,6 +91,47 @@ class Law(index.Indexed, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.version_label})" if self.version_label else self.name
+
+
+class LawsAddedInTheAdmin:
+    """The laws of the catalogue that the parser does not know from KNOWN_LAWS, so a law added in the admin can be
+    typed in a reference at once (experiments.references.use_more_laws). Read once and kept: a save or delete of a
+    law in this process forgets them at once, other processes read them again after `max_age` seconds."""
+
+    max_age = 60
+
+    def __init__(self):
+        self._laws: tuple[LawInfo, ...] | None = None
+        self._read_at = 0.0
+
+    def __call__(self) -> tuple[LawInfo, ...]:
+        if self._laws is None or time.monotonic() - self._read_at > self.max_age:
+            self._laws, self._read_at = self._read(), time.monotonic()
+        return self._laws
+
+    def forget(self, **kwargs) -> None:
+        self._laws = None
+
+    @staticmethod
+    def _read() -> tuple[LawInfo, ...]:
+        built_in = [law.key for law in KNOWN_LAWS]
+        try:
+            # A savepoint: before `migrate` made the table, the caller's transaction must go on unharmed.
+            with transaction.atomic():
+                versions = list(
+                    Law.objects.exclude(key__in=built_in)
+                    .order_by("key", models.F("repealed_on").desc(nulls_first=True), "-in_force_from")
+                    .values_list("key", "abbreviation", "name")
+                )
+        except DatabaseError:
+            return ()
+        current = {}
+        for key, abbreviation, name in versions:  # the version in force names the law
+            current.setdefault(key, law_info(key, abbreviation, name))
+        return tuple(current.values())
+
+
+laws_added_in_the_admin = LawsAddedInTheAdmin()
 
 
 def _paragraph_number(paragraph: str) -> int:

@@ -11,6 +11,9 @@ from experiments.references import (
     parse_references,
 )
 
+# The parser alone, with the laws it knows from code (tests/experiments/test_law_catalogue.py adds the admin's).
+pytestmark = pytest.mark.usefixtures("built_in_laws_only")
+
 Ref = LegalReference
 
 # (typed text, what it means, how it is printed)

@@ -14,6 +14,9 @@ from experiments.references import (
     parse_reference,
 )
 
+# The parser alone, with the laws it knows from code (tests/experiments/test_law_catalogue.py adds the admin's).
+pytestmark = pytest.mark.usefixtures("built_in_laws_only")
+
 # The database's limits: paragraph CharField(20), stk. and nr. PositiveSmallIntegerField.
 SMALLINT = 32767
 
