@@ -7,6 +7,8 @@ ends (`committed_data`); those that write are marked `django_db(transaction=True
 after the test.
 """
 
+import contextlib
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -135,15 +137,23 @@ def fresh_cache():
     laws_added_in_the_admin.forget()  # a law one test added and rolled back is not another's
 
 
-@pytest.fixture
-def built_in_laws_only():
+@contextlib.contextmanager
+def parser_with_built_in_laws():
     """The reference parser with the laws it knows from code only, so that it reads no database (unit tests)."""
     from experiments.models.provisions import laws_added_in_the_admin
     from experiments.references import use_more_laws
 
     use_more_laws(None)
-    yield
-    use_more_laws(laws_added_in_the_admin)
+    try:
+        yield
+    finally:
+        use_more_laws(laws_added_in_the_admin)
+
+
+@pytest.fixture
+def built_in_laws_only():
+    with parser_with_built_in_laws():
+        yield
 
 
 @pytest.fixture
