@@ -276,6 +276,11 @@ DecisionCountsSerializer = type(
 class ProvisionSerializer(serializers.ModelSerializer):
     reference = serializers.CharField(source="reference_text", read_only=True)
     law = LawSerializer(read_only=True)
+    successors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    successor = serializers.SerializerMethodField(
+        help_text="The first of `successors` (by id), or null: kept for clients written before a provision could "
+        "have several."
+    )
     predecessors = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     municipality_count = serializers.IntegerField(read_only=True)
     requests = serializers.IntegerField(read_only=True)
@@ -292,12 +297,16 @@ class ProvisionSerializer(serializers.ModelSerializer):
             "stk",
             "nr",
             "heading",
+            "successors",
             "successor",
             "predecessors",
             "municipality_count",
             "requests",
             "decisions",
         ]
+
+    def get_successor(self, provision) -> int | None:
+        return min((successor.pk for successor in provision.successors.all()), default=None)
 
 
 @extend_schema_view(
@@ -318,7 +327,9 @@ class ProvisionViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         only_sought = self.request.query_params.get("soegt", "").lower() in {"1", "true", "ja"}
-        provisions = provisions_with_counts(self.request.user, only_sought=only_sought).prefetch_related("predecessors")
+        provisions = provisions_with_counts(self.request.user, only_sought=only_sought).prefetch_related(
+            "predecessors", "successors"
+        )
         if name := self.request.query_params.get("lov", "").strip():
             law = find_law(name)
             if law is None:

@@ -229,7 +229,8 @@ def brief_docx(brief: ProvisionBrief) -> bytes:
     if len(brief.lineage) > 1:
         document.add_paragraph(_("Loven er omskrevet; bestemmelsen findes i disse versioner:"))
         for member in brief.lineage:
-            successor = f" → {member.successor.reference_text}" if member.successor_id else ""
+            successors = member.successors_text()
+            successor = f" → {successors}" if successors else ""
             label = member.law.version_label or member.law.name
             document.add_paragraph(f"{member.reference_text} – {label}{successor}", style="List Bullet")
     if len(brief.family) > 1:

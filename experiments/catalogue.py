@@ -45,7 +45,7 @@ LAW_VERSIONS = (
     ("FKL", "lov nr. 658 af 8. juni 2017", "https://www.retsinformation.dk/eli/lta/2017/658", None, None),
 )
 
-# (law version label or "" for the only version, reference, heading, successor reference or "")
+# (law version label or "" for the only version, reference, heading, successor references separated by "; " or "")
 PROVISIONS = (
     ("før lov nr. 548 af 7. maj 2019", "LAB § 2, nr. 3", "Målgruppe", "LAB § 6, nr. 3"),
     ("før lov nr. 548 af 7. maj 2019", "LAB § 2, nr. 11", "Målgruppe: borgere i ressourceforløb", ""),
@@ -61,7 +61,12 @@ PROVISIONS = (
         "»Min Plan«, herunder uddannelsespålæg",
         "LAB § 40, stk. 1",
     ),
-    ("før lov nr. 548 af 7. maj 2019", "LAB § 30 a", "Rehabiliteringsplanens indsatsdel", "LAB § 40, stk. 2"),
+    (
+        "før lov nr. 548 af 7. maj 2019",
+        "LAB § 30 a",
+        "Rehabiliteringsplanens indsatsdel",
+        "LAB § 40, stk. 2; LAB § 44",
+    ),
     ("før lov nr. 548 af 7. maj 2019", "LAB § 30 b", "Helhedsorienteret plan", "LAB § 40, stk. 3"),
     ("før lov nr. 548 af 7. maj 2019", "LAB § 68 c", "Koordinerende sagsbehandler", "LAB § 36, stk. 3"),
     ("før lov nr. 548 af 7. maj 2019", "LAB § 68 g", "Koordinerende sagsbehandler", "LAB § 36, stk. 3"),
@@ -150,11 +155,11 @@ def install_catalogue() -> None:
             nr=reference.nr,
             defaults={"heading": heading},
         )
-    for _label, text, _heading, successor in PROVISIONS:
+    for _label, text, _heading, successors in PROVISIONS:
         provision = provisions[text]
-        if successor and provision.successor_id is None:
-            provision.successor = provisions[successor]
-            provision.save(update_fields=["successor"])
+        # Only where none is set: successors edited in the admin stay as they are.
+        if successors and not provision.successors.exists():
+            provision.successors.add(*(provisions[successor] for successor in successors.split("; ")))
 
     for name in TARGET_GROUPS:
         TargetGroup.objects.get_or_create(name=name)

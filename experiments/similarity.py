@@ -58,7 +58,7 @@ def similar_experiments(page_or_values, *, user, limit: int = 5) -> list[tuple[E
     "target_group_description" (text), "target_groups", "service_areas" (ids) and "provisions" (references as
     typed, e.g. "SEL § 140, stk. 3"), as the admin's form holds them. A constant number of queries.
     """
-    catalogue = list(Provision.objects.select_related("law"))
+    catalogue = list(Provision.objects.select_related("law").prefetch_related("successors"))
     if isinstance(page_or_values, ExperimentPage):
         source = _source_of_page(page_or_values, catalogue)
     else:
@@ -169,9 +169,10 @@ def _lineages(catalogue: list[Provision]) -> dict[int, int]:
         return pk
 
     for provision in catalogue:
-        if provision.successor_id in parent:
-            a, b = root(provision.pk), root(provision.successor_id)
-            parent[max(a, b)] = min(a, b)
+        for successor in provision.successors.all():
+            if successor.pk in parent:
+                a, b = root(provision.pk), root(successor.pk)
+                parent[max(a, b)] = min(a, b)
     return {pk: root(pk) for pk in parent}
 
 

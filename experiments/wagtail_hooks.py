@@ -28,7 +28,7 @@ class LawViewSet(SnippetViewSet):
 class ProvisionViewSet(SnippetViewSet):
     model = Provision
     icon = "pilcrow"
-    list_display = ["__str__", "heading", "successor"]
+    list_display = ["__str__", "heading", "successors_text"]
     list_filter = ["law"]
     search_fields = ["heading", "paragraph"]
 

@@ -1,4 +1,5 @@
-"""Migrations keep an existing database's content: the home page moved from the municipalities app to the network app.
+"""Migrations keep an existing database's content: the home page moved from the municipalities app to the network app,
+and a provision's one successor became a set of successors.
 
 The test goes back to the schema before the move (municipalities 0001, no network app), checks the home page is
 there as the old schema kept it, migrates forward and finds the same page, row and content type in its new place.
@@ -67,3 +68,27 @@ def test_the_home_page_keeps_its_row_and_content_type_through_the_move_to_the_ne
     assert moved.revisions.count() == 1
     # Nothing is left for Django to create or change.
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_provisions_one_successor_becomes_its_set_of_successors_and_back():
+    from experiments.models import Provision
+    from tests.conftest import restore_wagtail_base
+
+    restore_wagtail_base()
+    setup_network()
+    old = Provision.objects.get(law__key="LAB", paragraph="27", paragraph_end="30")
+    (new,) = old.successors.all()
+
+    try:
+        migrate([("experiments", "0004_import_local_id_and_mappings")])
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT successor_id FROM experiments_provision WHERE id = %s", [old.pk])
+            assert cursor.fetchone() == (new.pk,)
+            # A provision renumbered under the one-successor schema.
+            cursor.execute("UPDATE experiments_provision SET successor_id = %s WHERE id = %s", [new.pk, new.pk - 1])
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+    assert list(Provision.objects.get(pk=old.pk).successors.all()) == [new]
+    assert list(Provision.objects.get(pk=new.pk - 1).successors.all()) == [new]

@@ -42,9 +42,23 @@ def test_setup_network_gives_each_municipality_groups_rights_and_a_workflow(db):
 def test_setup_network_installs_renumbered_provisions(db):
     old = Provision.objects.get(law__key="LAB", paragraph="27", paragraph_end="30")
     assert old.reference_text == "LAB §§ 27–30"
-    assert old.successor.reference_text == "LAB § 40, stk. 1"
-    assert old.law.repealed_on is not None and old.successor.law.repealed_on is None
-    assert {p.reference_text for p in old.successor.lineage()} == {"LAB §§ 27–30", "LAB § 40, stk. 1"}
+    (new,) = old.successors.all()
+    assert new.reference_text == "LAB § 40, stk. 1"
+    assert old.law.repealed_on is not None and new.law.repealed_on is None
+    assert {p.reference_text for p in new.lineage()} == {"LAB §§ 27–30", "LAB § 40, stk. 1"}
+
+
+def test_setup_network_installs_a_split_and_a_merge_of_provisions(db):
+    """LAB § 30 a became § 40, stk. 2 and § 44; §§ 68 c and 68 g both became § 36, stk. 3."""
+    split = Provision.objects.get(law__key="LAB", paragraph="30 a")
+    assert sorted(p.reference_text for p in split.successors.all()) == ["LAB § 40, stk. 2", "LAB § 44"]
+    assert {p.reference_text for p in Provision.objects.get(law__key="LAB", paragraph="44").lineage()} == {
+        "LAB § 30 a",
+        "LAB § 40, stk. 2",
+        "LAB § 44",
+    }
+    merged = Provision.objects.get(law__key="LAB", paragraph="36", stk=3)
+    assert sorted(p.reference_text for p in merged.predecessors.all()) == ["LAB § 68 c", "LAB § 68 g"]
 
 
 def test_setup_network_twice_changes_nothing(db):

@@ -1,8 +1,9 @@
 """Laws, their provisions, and the exemptions experiments asked for.
 
 A law is stored per version (LAB before and after lov nr. 548 af 7. maj 2019), and a provision belongs to one
-version; `successor` links a renumbered provision to its new place (LAB §§ 27–30 → LAB § 40, stk. 1), so the
-network can follow an exemption across rewrites of the law.
+version; `successors` link a renumbered provision to its new place (LAB §§ 27–30 → LAB § 40, stk. 1), to several
+when it was split (LAB § 30 a → § 40, stk. 2 and § 44), and several may merge into one (LAB §§ 68 c and 68 g → § 36,
+stk. 3), so the network can follow an exemption across rewrites of the law.
 """
 
 import dataclasses
@@ -188,14 +189,16 @@ class Provision(index.Indexed, models.Model):
         help_text=_("Hvad bestemmelsen handler om, fx handleplan for børn og unge."),
     )
     paragraph_number = models.PositiveIntegerField(editable=False, default=0, db_index=True)
-    successor = models.ForeignKey(
+    successors = models.ManyToManyField(
         "self",
         verbose_name=_("erstattet af"),
-        null=True,
+        symmetrical=False,
         blank=True,
         related_name="predecessors",
-        on_delete=models.SET_NULL,
-        help_text=_("Den bestemmelse, som denne blev til, da loven blev omskrevet."),
+        help_text=_(
+            "De bestemmelser, som denne blev til, da loven blev omskrevet: én, eller flere når den blev delt "
+            "(LAB § 30 a blev til § 40, stk. 2 og § 44)."
+        ),
     )
 
     objects = ProvisionQuerySet.as_manager()
@@ -207,7 +210,7 @@ class Provision(index.Indexed, models.Model):
         FieldPanel("stk"),
         FieldPanel("nr"),
         FieldPanel("heading"),
-        FieldPanel("successor"),
+        FieldPanel("successors"),
     ]
     search_fields = [
         index.SearchField("heading"),
@@ -244,16 +247,18 @@ class Provision(index.Indexed, models.Model):
         without_law = format_reference(dataclasses.replace(self.reference, law=""))
         return f"{self.law.abbreviation} {without_law}"
 
+    def successors_text(self) -> str:
+        return "; ".join(successor.reference_text for successor in self.successors.all())
+
+    successors_text.short_description = _("erstattet af")
+
     def lineage(self) -> list["Provision"]:
         """This provision with every predecessor and successor it was renumbered from or to."""
         seen = {self.pk: self}
         queue = [self]
         while queue:
             current = queue.pop()
-            related = list(current.predecessors.all())
-            if current.successor_id:
-                related.append(current.successor)
-            for provision in related:
+            for provision in [*current.predecessors.all(), *current.successors.all()]:
                 if provision.pk not in seen:
                     seen[provision.pk] = provision
                     queue.append(provision)

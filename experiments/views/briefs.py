@@ -11,7 +11,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _brief(request, pk):
-    provision = get_object_or_404(Provision.objects.select_related("law", "successor__law"), pk=pk)
+    provision = get_object_or_404(Provision.objects.select_related("law").prefetch_related("successors__law"), pk=pk)
     return provision_brief(provision, user=request.user)
 
 

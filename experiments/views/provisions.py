@@ -41,7 +41,9 @@ class ProvisionDetailView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        provision = get_object_or_404(Provision.objects.select_related("law", "successor__law"), pk=kwargs["pk"])
+        provision = get_object_or_404(
+            Provision.objects.select_related("law").prefetch_related("successors__law"), pk=kwargs["pk"]
+        )
         family = provision_family(provision)
         exemptions = list(exemptions_of(family, user))
         experiment_ids = {exemption.experiment_id for exemption in exemptions}

@@ -127,6 +127,13 @@ def test_provisions_count_requests_of_visible_experiments_per_decision(api, anon
     assert {item["law"]["key"] for item in lab["results"]} == {"LAB"}
     renumbered = next(item for item in lab["results"] if item["reference"] == "LAB §§ 27–30")
     assert renumbered["successor"] is not None and renumbered["law"]["repealed_on"] == "2020-01-01"
+    assert renumbered["successors"] == [renumbered["successor"]]
+    split = next(item for item in lab["results"] if item["reference"] == "LAB § 30 a")
+    assert len(split["successors"]) == 2 and split["successor"] == min(split["successors"])
+    assert {item["reference"] for item in lab["results"] if item["id"] in split["successors"]} == {
+        "LAB § 40, stk. 2",
+        "LAB § 44",
+    }
 
 
 def test_municipalities_count_the_experiments_the_reader_may_see(api, anonymous, network_reader):
