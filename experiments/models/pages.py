@@ -220,7 +220,9 @@ class ExperimentPage(VisibilityMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["exemptions"] = self.exemption_requests.select_related("provision__law")
+        context["exemptions"] = self.exemption_requests.select_related("provision__law").prefetch_related(
+            "provision__successors__law"
+        )
         context["timeline"] = self.timeline()
         return context
 

@@ -247,6 +247,22 @@ class Provision(index.Indexed, models.Model):
         without_law = format_reference(dataclasses.replace(self.reference, law=""))
         return f"{self.law.abbreviation} {without_law}"
 
+    @property
+    def current_text(self) -> str:
+        """The citation with where the provision is now when it was renumbered, as "LAB § 30 a, nu § 40, stk. 2 og
+        § 44" (a successor in another law names it: "SEL § 140 a, nu barnets lov § 110")."""
+        successors = sorted(self.successors.all(), key=lambda p: (p.law.key, p.paragraph_number, p.paragraph, p.pk))
+        if not successors:
+            return self.reference_text
+        now = [
+            format_reference(dataclasses.replace(p.reference, law=""))
+            if p.law.key == self.law.key
+            else p.reference_text
+            for p in successors
+        ]
+        listed = now[0] if len(now) == 1 else ", ".join(now[:-1]) + " " + str(_("og")) + " " + now[-1]
+        return str(_("%(reference)s, nu %(now)s") % {"reference": self.reference_text, "now": listed})
+
     def successors_text(self) -> str:
         return "; ".join(successor.reference_text for successor in self.successors.all())
 

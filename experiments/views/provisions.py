@@ -16,7 +16,7 @@ class ProvisionListView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        provisions = provisions_with_counts(self.request.user)
+        provisions = provisions_with_counts(self.request.user).prefetch_related("successors__law")
         law_key = self.request.GET.get("lov", "")
         laws = Law.objects.filter(provisions__in=provisions.values("pk")).order_by("key").values_list("key", flat=True)
         laws = list(dict.fromkeys(laws))

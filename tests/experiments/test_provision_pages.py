@@ -127,3 +127,14 @@ def test_provision_page_query_count_does_not_grow_with_the_experiments(client, a
     with CaptureQueriesContext(connection) as large:
         client.get(f"/paragraffer/{sel_140.pk}/")
     assert len(large) == len(small)
+
+
+def test_a_renumbered_provision_is_shown_with_where_it_is_now(client, network):
+    from tests.search.conftest import experiment
+
+    page = experiment("ballerup", title="Rehabilitering i én plan", exemptions=["LAB § 30 a", "SEL § 140 a"])
+    html = client.get(page.url).content.decode()
+    assert "LAB § 30 a, nu § 40, stk. 2 og § 44" in html
+    assert "SEL § 140 a, nu barnets lov § 110" in html
+    listed = client.get("/paragraffer/").content.decode()
+    assert "LAB § 30 a, nu § 40, stk. 2 og § 44" in listed
