@@ -15,6 +15,7 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.text import danish_slug
 from core.visibility import Visibility
+from experiments.importing.notifications import held_submission_mails
 from experiments.importing.plan import Plan, check_rows, missing_own_words, status_change
 from experiments.importing.problems import ImportRejected, Problem
 from experiments.importing.reading import Table
@@ -241,7 +242,8 @@ def experiment_import(
         written = []
         # Wagtail queues an update of its reference index on every save of the page, its revision, log entry and
         # workflow state; one job for all written pages gives the same index for a fraction of the work.
-        with disable_reference_index_auto_update():
+        # One mail to each moderator for the whole import, after it commits, instead of one per experiment.
+        with disable_reference_index_auto_update(), held_submission_mails():
             for plan in progress(to_write) if progress else to_write:
                 try:
                     page = _write(plan, user=user, publish=publish, today=today, cache=cache)

@@ -680,3 +680,35 @@ def test_two_imports_of_the_same_file_at_once_create_each_experiment_once(monkey
         thread.join(timeout=120)
     assert errors == []
     assert ExperimentPage.objects.filter(title="Én plan for familier").count() == 1
+
+
+def test_moderators_get_one_mail_per_import_not_one_per_experiment(network, make_user, mailoutbox, settings):
+    """Wagtail mails a page's moderators at every submission; an import of three experiments sends each of them one
+    mail listing the three, once the import has committed. A submission outside an import is mailed as before."""
+    from django.test import TestCase
+
+    settings.WAGTAILADMIN_BASE_URL = "https://register.example"
+    coordinator = make_user("koordinator", role="coordinators", municipality_slug="helsingor", email="k@helsingor.dk")
+    editor = make_user("redaktoer", role="editors", municipality_slug="helsingor", email="r@helsingor.dk")
+    rows = [ONE_PLAN, row(Titel="Én plan for unge"), row(Titel="Én plan for ledige")]
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        report = run_import(csv_bytes(rows), user=editor)
+    assert len(report.created) == 3
+    to_coordinator = [message for message in mailoutbox if message.to == [coordinator.email]]
+    assert len(to_coordinator) == 1, [message.subject for message in mailoutbox]
+    assert to_coordinator[0].subject == "3 forsøg er indsendt til godkendelse"
+    for outcome in report.created:
+        assert (
+            f"{outcome.title}: https://register.example/admin/pages/{outcome.page_id}/edit/" in to_coordinator[0].body
+        )
+    assert not [message for message in mailoutbox if message.to == [editor.email]]
+
+    # Outside an import, Wagtail's own mail per submission.
+    mailoutbox.clear()
+    page = ExperimentPage.objects.get(pk=report.created[0].page_id)
+    page.current_workflow_state.cancel(user=editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        page.get_workflow().start(page, editor)
+    assert [message.to for message in mailoutbox] == [[coordinator.email]]
+    assert page.title in mailoutbox[0].subject
