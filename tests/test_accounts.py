@@ -140,3 +140,30 @@ def test_only_wagtails_own_inline_script_shapes_become_data_for_the_admin():
         '<script>initDateChooser("a", {"x": alert(1)});</script>',
     ):
         assert convert_inline_scripts(hostile, "/shim.js") == hostile, hostile
+
+
+RESET = "/admin/password_reset/"
+TOO_MANY_RESETS = "For mange anmodninger om ny adgangskode"
+
+
+def test_the_password_reset_form_mails_one_address_three_times_an_hour_at_most(client, make_user, mailoutbox):
+    make_user("redaktoer", role="editors", municipality_slug="helsingor", email="r@helsingor.dk")
+    answers = [client.post(RESET, {"email": "R@helsingor.dk"}, REMOTE_ADDR=f"10.0.0.{n}").status_code for n in range(5)]
+    assert answers[:3] == [302, 302, 302] and answers[3:] == [429, 429]
+    assert len(mailoutbox) == 3
+    refused = client.post(RESET, {"email": "r@helsingor.dk"}, REMOTE_ADDR="10.0.0.9")
+    assert refused.status_code == 429 and TOO_MANY_RESETS in refused.content.decode()
+    assert len(mailoutbox) == 3
+    # Another person's address is not held up by it.
+    make_user("koordinator", role="coordinators", municipality_slug="helsingor", email="k@helsingor.dk")
+    assert client.post(RESET, {"email": "k@helsingor.dk"}, REMOTE_ADDR="10.0.0.20").status_code == 302
+    assert len(mailoutbox) == 4
+
+
+def test_one_address_may_ask_ten_times_an_hour_whatever_the_e_mail(client, db, mailoutbox, settings):
+    answers = [
+        client.post(RESET, {"email": f"person{n}@example.dk"}, REMOTE_ADDR="10.0.0.1").status_code for n in range(12)
+    ]
+    assert answers[: settings.PASSWORD_RESET_LIMIT_PER_ADDRESS] == [302] * 10 and answers[10:] == [429, 429]
+    assert client.post(RESET, {"email": "x@example.dk"}, REMOTE_ADDR="10.0.0.2").status_code == 302
+    assert client.get(RESET, REMOTE_ADDR="10.0.0.1").status_code == 200  # the form itself is never refused

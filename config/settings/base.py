@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Inside CommonMiddleware, which then counts the rewritten admin pages' length (core/csp.py).
     "core.csp.AdminInlineScriptMiddleware",
+    # The admin's password reset form, which django-axes does not cover (core/password_reset.py).
+    "core.password_reset.PasswordResetThrottleMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,6 +150,9 @@ if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # A session ends after a working day without a request; every request starts the eight hours again.
+# Requests to the admin's password reset form per hour: from one address, and for one e-mail address.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_ADDRESS", "10"))
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 
