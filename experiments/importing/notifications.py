@@ -76,21 +76,26 @@ def held_submission_mails():
 
 
 def _send_summaries(notifications) -> None:
-    pages_by_recipient: dict = {}
+    from wagtail.models import Page
+
+    # Who is mailed depends on the notifier, the task (its groups) and who submitted, not on the page: asked once.
+    recipients: dict[tuple, list[str]] = {}
+    page_ids_by_email: dict[str, set[int]] = {}
     for notifier, sent in notifications:
         kwargs = dict(sent)
         instance = kwargs.pop("instance")
-        if not notifier.can_handle(instance, **kwargs):
-            continue
-        page = (
-            instance.workflow_state.content_object if hasattr(instance, "workflow_state") else instance.content_object
-        )
-        for user in notifier.get_valid_recipients(instance, **kwargs):
-            if user.email:
-                pages_by_recipient.setdefault(user.email, {})[page.pk] = page
+        key = (type(notifier), getattr(instance, "task_id", None), getattr(kwargs.get("user"), "pk", None))
+        if key not in recipients:
+            handled = notifier.can_handle(instance, **kwargs)
+            users = notifier.get_valid_recipients(instance, **kwargs) if handled else ()
+            recipients[key] = [user.email for user in users if user.email]
+        state = getattr(instance, "workflow_state", instance)  # a task's state belongs to a workflow's state
+        for email in recipients[key]:
+            page_ids_by_email.setdefault(email, set()).add(int(state.object_id))
+    pages = Page.objects.in_bulk({pk for ids in page_ids_by_email.values() for pk in ids})
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    for email, pages in pages_by_recipient.items():
-        listed = sorted(pages.values(), key=lambda page: page.title)
+    for email, page_ids in page_ids_by_email.items():
+        listed = sorted((pages[pk] for pk in page_ids if pk in pages), key=lambda page: page.title)
         subject = ngettext(
             "%(count)d forsøg er indsendt til godkendelse",
             "%(count)d forsøg er indsendt til godkendelse",
