@@ -13,6 +13,7 @@ from asgiref.local import Local
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -101,6 +102,6 @@ def _send_summaries(notifications) -> None:
             "%(count)d forsøg er indsendt til godkendelse",
             len(listed),
         ) % {"count": len(listed)}
-        lines = [f"- {page.title}: {base}/admin/pages/{page.pk}/edit/" for page in listed]
+        lines = [f"- {page.title}: {base}{reverse('wagtailadmin_pages:edit', args=[page.pk])}" for page in listed]
         body = "\n".join([_("En import har indsendt disse forsøg til godkendelse:"), "", *lines, ""])
         send_mail(subject, body, None, [email])
