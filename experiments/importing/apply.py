@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from wagtail.models import WorkflowState
+from wagtail.models import Revision, WorkflowState
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.text import danish_slug
 from core.visibility import Visibility
+from experiments.importing.moderation import start_workflows
 from experiments.importing.notifications import held_submission_mails
 from experiments.importing.plan import Plan, check_rows, missing_own_words, status_change
 from experiments.importing.problems import ImportRejected, Problem
@@ -167,11 +168,11 @@ def _unique_slug(parent: MunicipalityPage, title: str, taken: set[str]) -> str:
     return slug
 
 
-def _submit_for_moderation(page: ExperimentPage, user, *, new: bool, workflows: dict) -> None:
-    """Put the saved draft in its municipality's moderation workflow, as "Indsend til godkendelse" does.
+def _resubmit(page: ExperimentPage, user, *, workflows: dict) -> None:
+    """Put the saved draft of an existing experiment in its municipality's moderation workflow, as "Indsend til
+    godkendelse" does (new experiments are submitted together, by `start_workflows`).
 
-    Every experiment of a municipality has the municipality's workflow, so it is looked up once per parent; a new
-    page has no workflow state yet, so none is looked for.
+    Every experiment of a municipality has the municipality's workflow, so it is looked up once per parent.
     """
     parent_path = page.path[: -page.steplen]
     if parent_path not in workflows:
@@ -179,7 +180,7 @@ def _submit_for_moderation(page: ExperimentPage, user, *, new: bool, workflows: 
     workflow = workflows[parent_path]
     if workflow is None:
         return
-    state = None if new else page.current_workflow_state
+    state = page.current_workflow_state
     if state is None:
         workflow.start(page, user)
     elif state.status == WorkflowState.STATUS_NEEDS_CHANGES:
@@ -187,7 +188,9 @@ def _submit_for_moderation(page: ExperimentPage, user, *, new: bool, workflows: 
     # A workflow in progress goes on and will be decided on the newest revision.
 
 
-def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict) -> ExperimentPage:
+def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict) -> tuple[ExperimentPage, Revision]:
+    """Save the row's experiment as a new revision: published with `publish`, otherwise a draft, which is put in its
+    workflow here when the experiment existed, and by the caller when it is new."""
     row = plan.row
     provisions = cache.setdefault("provisions", {})
     new = plan.action == "create"
@@ -209,9 +212,9 @@ def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict
         revision = page.save_revision(user=user, log_action=True)
     if publish:
         revision.publish(user=user)
-    else:
-        _submit_for_moderation(page, user, new=new, workflows=cache.setdefault("workflows", {}))
-    return page
+    elif not new:
+        _resubmit(page, user, workflows=cache.setdefault("workflows", {}))
+    return page, revision
 
 
 def experiment_import(
@@ -240,18 +243,22 @@ def experiment_import(
         cache: dict = {}
         to_write = [] if dry_run else [plan for plan in plans if plan.action != "unchanged"]
         written = []
+        submitted = []
         # Wagtail queues an update of its reference index on every save of the page, its revision, log entry and
         # workflow state; one job for all written pages gives the same index for a fraction of the work.
         # One mail to each moderator for the whole import, after it commits, instead of one per experiment.
         with disable_reference_index_auto_update(), held_submission_mails():
             for plan in progress(to_write) if progress else to_write:
                 try:
-                    page = _write(plan, user=user, publish=publish, today=today, cache=cache)
+                    page, revision = _write(plan, user=user, publish=publish, today=today, cache=cache)
                 except ValidationError as error:
                     messages = "; ".join(error.messages)
                     raise ImportRejected([Problem(messages, plan.row.number)]) from error
                 plan.row.page_id = page.pk
                 written.append(page.pk)
+                if not publish and plan.action == "create":
+                    submitted.append((page, revision))
+            start_workflows(submitted, user)
         if written:
             # Queued with the pages (nothing is queued if the import is rolled back), for the worker.
             update_reference_index.enqueue(written)

@@ -138,6 +138,47 @@ def test_without_publish_the_draft_waits_in_the_municipalitys_workflow(db):
     assert page.revisions.count() == 1
 
 
+def test_imported_drafts_enter_their_workflow_as_a_submission_in_the_admin_would(network, make_user):
+    """The import starts the workflows of its new experiments in bulk: the same states, history and task as
+    Wagtail's own `Workflow.start` writes for one page, and the moderator approves them as any other."""
+    from wagtail.models import PageLogEntry
+
+    editor = make_user("redaktoer", role="editors", municipality_slug="helsingor")
+    coordinator = make_user("koordinator", role="coordinators", municipality_slug="helsingor")
+    report = run_import(csv_bytes([ONE_PLAN, row(Titel="Én plan for unge")]), user=editor)
+    imported = ExperimentPage.objects.get(pk=report.created[0].page_id)
+    by_hand = ExperimentPage.objects.get(pk=report.created[1].page_id)
+    by_hand.current_workflow_state.delete()
+    PageLogEntry.objects.filter(page=by_hand, action="wagtail.workflow.start").delete()
+    by_hand.get_workflow().start(by_hand, editor)
+
+    def submission(page):
+        state = WorkflowState.objects.get(object_id=str(page.pk))
+        task_state = state.current_task_state
+        entry = PageLogEntry.objects.get(page=page, action="wagtail.workflow.start")
+        data = dict(entry.data["workflow"], task_state_id=entry.data["workflow"]["task_state_id"] == task_state.pk)
+        on_latest = page.latest_revision
+        return {
+            "state": (state.status, state.workflow_id, state.requested_by, state.content_type, state.base_content_type),
+            "task": (task_state.task_id, task_state.revision == on_latest, task_state.status, task_state.content_type),
+            "states": page.workflow_states.count(),
+            "history": (entry.label == page.get_admin_display_title(), entry.content_type, entry.user),
+            "history_revision": entry.revision == on_latest,
+            "data": data,
+        }
+
+    assert submission(imported) == submission(by_hand)
+    assert submission(imported)["task"][1] and submission(imported)["data"]["task_state_id"]
+    assert submission(imported)["data"]["next"] is not None
+
+    imported.current_workflow_state.current_task_state.task.specific.on_action(
+        imported.current_workflow_state.current_task_state, coordinator, "approve"
+    )
+    imported.refresh_from_db()
+    assert imported.live
+    assert imported.current_workflow_state is None
+
+
 def test_with_publish_the_experiment_is_live_with_its_status(db):
     run_import(csv_bytes([ONE_PLAN]), publish=True)
 
