@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.models import Revision, WorkflowState
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -168,6 +169,33 @@ def _unique_slug(parent: MunicipalityPage, title: str, taken: set[str]) -> str:
     return slug
 
 
+def _add_new(parent: MunicipalityPage, page: ExperimentPage) -> None:
+    """`parent.add_child(instance=page)` for a new page: its child rows (exemptions, results, tags, target groups…)
+    are inserted in one query per relation, where modelcluster's commit first reads the relation back and inserts
+    row by row, and they stay in memory for the revision saved next, which would otherwise read them back again.
+
+    modelcluster keeps a page's unsaved children in `_cluster_related_objects`, by relation name, until its save
+    commits them; emptied before the save, it leaves them to this function.
+    """
+    pending = getattr(page, "_cluster_related_objects", {})
+    page._cluster_related_objects = {}
+    parent.add_child(instance=page)
+    for relation in get_all_child_relations(page):
+        name = relation.get_accessor_name()
+        children = pending.get(name, [])
+        for child in children:
+            setattr(child, relation.field.name, page)
+        relation.related_model._base_manager.bulk_create(children)
+        page._cluster_related_objects[name] = children
+    for m2m in get_all_child_m2m_relations(page):
+        targets = pending.get(m2m.name, [])
+        through = m2m.remote_field.through
+        through._base_manager.bulk_create(
+            [through(**{m2m.m2m_field_name(): page, m2m.m2m_reverse_field_name(): target}) for target in targets]
+        )
+        page._cluster_related_objects[m2m.name] = targets
+
+
 def _resubmit(page: ExperimentPage, user, *, workflows: dict) -> None:
     """Put the saved draft of an existing experiment in its municipality's moderation workflow, as "Indsend til
     godkendelse" does (new experiments are submitted together, by `start_workflows`).
@@ -199,11 +227,13 @@ def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict
         taken = cache.setdefault(("slugs", parent.pk), set(parent.get_children().values_list("slug", flat=True)))
         page = ExperimentPage(title=row.title, slug=_unique_slug(parent, row.title, taken), live=False, owner=user)
         _apply(page, row, today, new=True, provisions=provisions)
-        parent.add_child(instance=page)
+        page.locale_id = parent.locale_id  # as Wagtail would set it, without a query per page
+        _add_new(parent, page)
         # The row was checked as a whole by the importer (the slug is free, the dates in order, the own id unique)
         # and add_child validated title and slug: the revision's full validation would only repeat that, at a
         # dozen queries a page.
         revision = page.save_revision(user=user, clean=False)
+        page._cluster_related_objects = {}  # from here on, the children as saved
     else:
         page = ExperimentPage.objects.get(pk=row.page_id).get_latest_revision_as_object()
         _apply(page, row, today, new=False, provisions=provisions)

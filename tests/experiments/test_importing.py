@@ -138,6 +138,28 @@ def test_without_publish_the_draft_waits_in_the_municipalitys_workflow(db):
     assert page.revisions.count() == 1
 
 
+def test_an_imported_experiments_revision_holds_the_rows_saved_with_it(db):
+    """A new experiment's child rows are inserted in bulk; its first revision names the same rows (their ids), so
+    publishing it later keeps them rather than replacing them."""
+    report = run_import(csv_bytes([ONE_PLAN]))
+    page = ExperimentPage.objects.get(pk=report.created[0].page_id)
+    content = page.latest_revision.content
+
+    for relation in ("status_events", "exemption_requests", "partners", "results", "learnings", "tagged_items"):
+        saved = list(getattr(page, relation).order_by("pk").values_list("pk", flat=True))
+        assert saved, relation
+        assert sorted(child["pk"] for child in content[relation]) == saved, relation
+    for field in ("target_groups", "service_areas"):
+        assert sorted(content[field]) == sorted(getattr(page, field).values_list("pk", flat=True)), field
+    assert content["locale"] == page.get_parent().locale_id
+
+    revision = page.latest_revision
+    revision.publish()
+    assert sorted(page.exemption_requests.values_list("pk", flat=True)) == sorted(
+        child["pk"] for child in content["exemption_requests"]
+    )
+
+
 def test_imported_drafts_enter_their_workflow_as_a_submission_in_the_admin_would(network, make_user):
     """The import starts the workflows of its new experiments in bulk: the same states, history and task as
     Wagtail's own `Workflow.start` writes for one page, and the moderator approves them as any other."""
