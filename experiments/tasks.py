@@ -18,3 +18,18 @@ def update_reference_index(page_ids: list[int]) -> int:
             ReferenceIndex.create_or_update_for_object(page)
         count += 1
     return count
+
+
+@task
+def update_admin_search_index(page_ids: list[int]) -> int:
+    """Wagtail's own search index (the admin's page search) for these experiments, as modelsearch updates it after
+    every save; an import queues one job for all the pages it wrote."""
+    from modelsearch import index
+
+    from experiments.models import ExperimentPage
+
+    count = 0
+    for page in ExperimentPage.objects.filter(pk__in=page_ids).iterator(chunk_size=500):
+        index.insert_or_update_object(page)
+        count += 1
+    return count

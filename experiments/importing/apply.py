@@ -12,10 +12,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.models import Revision, WorkflowState
-from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from core.text import danish_slug
 from core.visibility import Visibility
+from experiments.importing.indexes import held_index_updates
 from experiments.importing.moderation import start_workflows
 from experiments.importing.notifications import held_submission_mails
 from experiments.importing.plan import Plan, check_rows, missing_own_words, status_change
@@ -33,7 +33,7 @@ from experiments.models import (
     StatusEvent,
 )
 from experiments.spreadsheet_format import clean_text, learning_values
-from experiments.tasks import update_reference_index
+from experiments.tasks import update_admin_search_index, update_reference_index
 from municipalities.models import MunicipalityPage
 
 # Once an experiment has one of these statuses its Startdato and Slutdato are the actual dates, before it the
@@ -274,10 +274,11 @@ def experiment_import(
         to_write = [] if dry_run else [plan for plan in plans if plan.action != "unchanged"]
         written = []
         submitted = []
-        # Wagtail queues an update of its reference index on every save of the page, its revision, log entry and
-        # workflow state; one job for all written pages gives the same index for a fraction of the work.
-        # One mail to each moderator for the whole import, after it commits, instead of one per experiment.
-        with disable_reference_index_auto_update(), held_submission_mails():
+        # Wagtail queues an update of its reference index and its search index on every save of the page (and the
+        # reference index on every save of its revision, log entry and workflow state); one job of each for all
+        # written pages gives the same indexes for a fraction of the work. One mail to each moderator for the whole
+        # import, after it commits, instead of one per experiment.
+        with held_index_updates(), held_submission_mails():
             for plan in progress(to_write) if progress else to_write:
                 try:
                     page, revision = _write(plan, user=user, publish=publish, today=today, cache=cache)
@@ -292,6 +293,7 @@ def experiment_import(
         if written:
             # Queued with the pages (nothing is queued if the import is rolled back), for the worker.
             update_reference_index.enqueue(written)
+            update_admin_search_index.enqueue(written)
         for plan in plans:
             outcome = Outcome(
                 plan.row.number, plan.row.municipality.title, plan.row.title, plan.row.page_id, plan.changed

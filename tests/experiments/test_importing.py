@@ -594,6 +594,31 @@ def test_imported_pages_are_in_wagtails_reference_index(db):
     assert ReferenceIndex.get_references_to(sel_140).filter(object_id=str(page_id)).exists()
 
 
+def test_imported_pages_are_in_wagtails_search_index_after_one_job(db):
+    """The admin's page search (Wagtail's own index) finds imported experiments once the import's one job has run;
+    a save outside an import queues modelsearch's own job as before."""
+    from django_tasks_db.models import DBTaskResult
+    from modelsearch.tasks import insert_or_update_object_task
+
+    from experiments.tasks import update_admin_search_index
+
+    def modelsearch_jobs():
+        jobs = DBTaskResult.objects.filter(task_path=insert_or_update_object_task.module_path)
+        return [job for job in jobs if job.args_kwargs["args"][:2] == ["experiments", "experimentpage"]]
+
+    page_id = run_import(csv_bytes([ONE_PLAN, row(Titel="Koordinerende sagsbehandler")])).created[0].page_id
+    assert modelsearch_jobs() == []
+    (queued,) = DBTaskResult.objects.filter(task_path=update_admin_search_index.module_path)
+    assert len(queued.args_kwargs["args"][0]) == 2 and page_id in queued.args_kwargs["args"][0]
+    assert page_id not in [page.pk for page in ExperimentPage.objects.search("familier")]
+
+    assert update_admin_search_index.call(*queued.args_kwargs["args"]) == 2
+    assert page_id in [page.pk for page in ExperimentPage.objects.search("familier")]
+
+    ExperimentPage.objects.get(pk=page_id).save()
+    assert [job.args_kwargs["args"][2] for job in modelsearch_jobs()] == [str(page_id)]
+
+
 # --- hostile and oversized files: a clear message, nothing written, no CPU kept busy --------------------------------
 
 
