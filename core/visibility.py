@@ -103,14 +103,21 @@ class VisibilityMixin(models.Model):
         return self.visibility == Visibility.NETWORK
 
     def save(self, *args, **kwargs):
+        new = self._state.adding
         super().save(*args, **kwargs)
         # Saving a draft revision saves the page with only bookkeeping fields (`update_fields`); the draft's
         # visibility must not reach readers before it is published.
         update_fields = kwargs.get("update_fields")
         if update_fields is None or "visibility" in update_fields:
-            self.sync_view_restriction()
+            self.sync_view_restriction(new=new)
 
-    def sync_view_restriction(self) -> None:
+    def sync_view_restriction(self, *, new: bool = False) -> None:
+        """Give a network-only page Wagtail's login restriction and take it from a public one (a page saved for the
+        first time has none to look for)."""
+        if new:
+            if self.is_network_only:
+                PageViewRestriction.objects.create(page=self, restriction_type=PageViewRestriction.LOGIN)
+            return
         restrictions = PageViewRestriction.objects.filter(page=self, restriction_type=PageViewRestriction.LOGIN)
         if self.is_network_only and not restrictions.exists():
             PageViewRestriction.objects.create(page=self, restriction_type=PageViewRestriction.LOGIN)

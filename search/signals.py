@@ -48,7 +48,9 @@ def on_restriction_changed(sender, instance, origin=None, **kwargs):
     if origin is not None and not deleted_on_its_own(origin):
         return
     page = Page.objects.filter(pk=instance.page_id).first()
-    if page is not None:
+    # A page that is not live and has no pages under it is in no document: neither its own (it was removed when
+    # the page was unpublished, or never written) nor another page's (they show live pages only).
+    if page is not None and (page.live or page.numchild):
         indexing.index_subtree(page)
 
 

@@ -138,6 +138,16 @@ def test_privacy_on_a_municipality_hides_its_experiments_from_anonymous_search(c
     assert indexed(corpus["unge"]).visibility == "public"
 
 
+def test_privacy_on_an_unpublished_municipality_still_reaches_its_live_experiments(corpus):
+    from wagtail.models import PageViewRestriction
+
+    municipality = MunicipalityPage.objects.get(slug="frederikssund")
+    municipality.unpublish()  # the municipality alone: its experiments stay live
+    assert indexed(corpus["unge"]).visibility == "public"
+    PageViewRestriction.objects.create(page=municipality, restriction_type=PageViewRestriction.LOGIN)
+    assert indexed(corpus["unge"]).visibility == "network"
+
+
 def test_a_rebuild_writes_the_documents_publishing_wrote(corpus):
     from search import indexing
 
