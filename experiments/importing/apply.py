@@ -22,6 +22,7 @@ from experiments.importing.plan import Plan, check_rows, missing_own_words, stat
 from experiments.importing.problems import ImportRejected, Problem
 from experiments.importing.reading import Table
 from experiments.importing.rows import ExperimentRow
+from experiments.importing.tree import NewPages
 from experiments.models import (
     ExemptionRequest,
     ExperimentPage,
@@ -169,17 +170,17 @@ def _unique_slug(parent: MunicipalityPage, title: str, taken: set[str]) -> str:
     return slug
 
 
-def _add_new(parent: MunicipalityPage, page: ExperimentPage) -> None:
-    """`parent.add_child(instance=page)` for a new page: its child rows (exemptions, results, tags, target groups…)
-    are inserted in one query per relation, where modelcluster's commit first reads the relation back and inserts
-    row by row, and they stay in memory for the revision saved next, which would otherwise read them back again.
+def _add_new(new_pages: NewPages, parent: MunicipalityPage, page: ExperimentPage) -> None:
+    """`parent.add_child(instance=page)` for a new page (see `NewPages`): its child rows (exemptions, results, tags,
+    target groups…) are inserted in one query per relation, where modelcluster's commit first reads the relation back
+    and inserts row by row, and they stay in memory for the revision saved next, which would otherwise read them back.
 
     modelcluster keeps a page's unsaved children in `_cluster_related_objects`, by relation name, until its save
     commits them; emptied before the save, it leaves them to this function.
     """
     pending = getattr(page, "_cluster_related_objects", {})
     page._cluster_related_objects = {}
-    parent.add_child(instance=page)
+    new_pages.add(parent, page)
     for relation in get_all_child_relations(page):
         name = relation.get_accessor_name()
         children = pending.get(name, [])
@@ -228,10 +229,9 @@ def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict
         page = ExperimentPage(title=row.title, slug=_unique_slug(parent, row.title, taken), live=False, owner=user)
         _apply(page, row, today, new=True, provisions=provisions)
         page.locale_id = parent.locale_id  # as Wagtail would set it, without a query per page
-        _add_new(parent, page)
-        # The row was checked as a whole by the importer (the slug is free, the dates in order, the own id unique)
-        # and add_child validated title and slug: the revision's full validation would only repeat that, at a
-        # dozen queries a page.
+        _add_new(cache["new_pages"], parent, page)
+        # The row was checked as a whole by the importer (the title is there, the slug free, the dates in order,
+        # the own id unique): the revision's full validation would only repeat that, at a dozen queries a page.
         revision = page.save_revision(user=user, clean=False)
         page._cluster_related_objects = {}  # from here on, the children as saved
     else:
@@ -270,7 +270,7 @@ def experiment_import(
     with transaction.atomic():
         plans = check_rows(rows, user=user, publish=publish, today=today, municipality=municipality)
         report = ImportReport(ignored_headings=rows.ignored_headings, dry_run=dry_run, published=publish)
-        cache: dict = {}
+        cache: dict = {"new_pages": NewPages()}
         to_write = [] if dry_run else [plan for plan in plans if plan.action != "unchanged"]
         written = []
         submitted = []
@@ -289,6 +289,7 @@ def experiment_import(
                 written.append(page.pk)
                 if not publish and plan.action == "create":
                     submitted.append((page, revision))
+            cache["new_pages"].finish()
             start_workflows(submitted, user)
         if written:
             # Queued with the pages (nothing is queued if the import is rolled back), for the worker.

@@ -160,6 +160,46 @@ def test_an_imported_experiments_revision_holds_the_rows_saved_with_it(db):
     )
 
 
+def test_imported_experiments_join_the_page_tree_as_add_child_would_add_them(network, make_user):
+    """New experiments are numbered on from a municipality's last page, counted in its row, and their history opens
+    with "wagtail.create" as for a page added in the admin; the tree is consistent by treebeard's own check."""
+    from wagtail.models import Page, PageLogEntry
+
+    editor = make_user("redaktoer", role="editors", municipality_slug="helsingor")
+    helsingor = Page.objects.get(slug="helsingor")
+    by_hand = helsingor.add_child(
+        instance=ExperimentPage(title="Lagt ind i admin", slug="admin", owner=editor, live=False)
+    )
+    report = run_import(csv_bytes([ONE_PLAN, row(Titel="Én plan for unge"), row(Titel="Én plan for ledige")]))
+
+    helsingor.refresh_from_db()
+    children = list(helsingor.get_children())
+    assert [child.title for child in children][-4:] == [
+        "Lagt ind i admin",
+        "Én plan for familier",
+        "Én plan for unge",
+        "Én plan for ledige",
+    ]
+    assert helsingor.numchild == len(children)
+    assert all(problems == [] for problems in Page.find_problems())
+    assert [page.url for page in children[-3:]] == [
+        f"/kommuner/helsingor/{page.slug}/"
+        for page in ExperimentPage.objects.filter(pk__in=[outcome.page_id for outcome in report.created]).order_by(
+            "path"
+        )
+    ]
+
+    def created(page):
+        entry = PageLogEntry.objects.get(page=page, action="wagtail.create")
+        return (entry.content_type, entry.label == page.draft_title, entry.content_changed, entry.data, entry.user)
+
+    imported = ExperimentPage.objects.get(pk=report.created[0].page_id)
+    assert created(imported)[:4] == created(by_hand)[:4]
+    assert created(imported)[1] and created(imported)[4] is None  # no user imported it: the page has no owner
+    history = list(PageLogEntry.objects.filter(page=imported).order_by("timestamp", "pk").values_list("action"))
+    assert history[0] == ("wagtail.create",)
+
+
 def test_imported_drafts_enter_their_workflow_as_a_submission_in_the_admin_would(network, make_user):
     """The import starts the workflows of its new experiments in bulk: the same states, history and task as
     Wagtail's own `Workflow.start` writes for one page, and the moderator approves them as any other."""
