@@ -17,12 +17,12 @@ from core.text import danish_slug
 from core.visibility import Visibility
 from experiments.importing.indexes import held_index_updates
 from experiments.importing.moderation import start_workflows
+from experiments.importing.new_pages import NewPages
 from experiments.importing.notifications import held_submission_mails
 from experiments.importing.plan import Plan, check_rows, missing_own_words, status_change
 from experiments.importing.problems import ImportRejected, Problem
 from experiments.importing.reading import Table
 from experiments.importing.rows import ExperimentRow
-from experiments.importing.tree import NewPages
 from experiments.models import (
     ExemptionRequest,
     ExperimentPage,
@@ -195,6 +195,9 @@ def _add_new(new_pages: NewPages, parent: MunicipalityPage, page: ExperimentPage
             [through(**{m2m.m2m_field_name(): page, m2m.m2m_reverse_field_name(): target}) for target in targets]
         )
         page._cluster_related_objects[m2m.name] = targets
+    # The page's save derived its status before its events were back in memory: `NewPages.finish` writes it.
+    page.set_status_from_events()
+    new_pages.changed_after_save(page, ["status", "status_date"])
 
 
 def _resubmit(page: ExperimentPage, user, *, workflows: dict) -> None:
@@ -232,7 +235,10 @@ def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict
         _add_new(cache["new_pages"], parent, page)
         # The row was checked as a whole by the importer (the title is there, the slug free, the dates in order,
         # the own id unique): the revision's full validation would only repeat that, at a dozen queries a page.
-        revision = page.save_revision(user=user, clean=False)
+        if publish:
+            revision = page.save_revision(user=user, clean=False)
+        else:
+            revision = cache["new_pages"].first_revision(page, user)  # written with the others, at the end
         page._cluster_related_objects = {}  # from here on, the children as saved
     else:
         page = ExperimentPage.objects.get(pk=row.page_id).get_latest_revision_as_object()

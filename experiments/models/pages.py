@@ -184,10 +184,14 @@ class ExperimentPage(VisibilityMixin, Page):
         return False
 
     def save(self, *args, **kwargs):
+        self.set_status_from_events()
+        super().save(*args, **kwargs)
+
+    def set_status_from_events(self) -> None:
+        """The status and its date are the latest status event's (kept on the page for lists and filters)."""
         latest = self.latest_status_event
         self.status = latest.status if latest else ""
         self.status_date = latest.date if latest else None
-        super().save(*args, **kwargs)
 
     @property
     def latest_status_event(self):

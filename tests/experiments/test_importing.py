@@ -152,6 +152,10 @@ def test_an_imported_experiments_revision_holds_the_rows_saved_with_it(db):
     for field in ("target_groups", "service_areas"):
         assert sorted(content[field]) == sorted(getattr(page, field).values_list("pk", flat=True)), field
     assert content["locale"] == page.get_parent().locale_id
+    # The draft's row says its status, as for an experiment saved in the admin (lists and filters read it).
+    assert (page.status, page.status_date) == ("started", datetime.date(2017, 11, 1))
+    assert (page.draft_title, page.has_unpublished_changes, page.live) == (page.title, True, False)
+    assert page.latest_revision_created_at == page.latest_revision.created_at
 
     revision = page.latest_revision
     revision.publish()
