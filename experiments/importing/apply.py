@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.models import Revision, WorkflowState
 
 from core.text import danish_slug
@@ -170,36 +169,6 @@ def _unique_slug(parent: MunicipalityPage, title: str, taken: set[str]) -> str:
     return slug
 
 
-def _add_new(new_pages: NewPages, parent: MunicipalityPage, page: ExperimentPage) -> None:
-    """`parent.add_child(instance=page)` for a new page (see `NewPages`): its child rows (exemptions, results, tags,
-    target groups…) are inserted in one query per relation, where modelcluster's commit first reads the relation back
-    and inserts row by row, and they stay in memory for the revision saved next, which would otherwise read them back.
-
-    modelcluster keeps a page's unsaved children in `_cluster_related_objects`, by relation name, until its save
-    commits them; emptied before the save, it leaves them to this function.
-    """
-    pending = getattr(page, "_cluster_related_objects", {})
-    page._cluster_related_objects = {}
-    new_pages.add(parent, page)
-    for relation in get_all_child_relations(page):
-        name = relation.get_accessor_name()
-        children = pending.get(name, [])
-        for child in children:
-            setattr(child, relation.field.name, page)
-        relation.related_model._base_manager.bulk_create(children)
-        page._cluster_related_objects[name] = children
-    for m2m in get_all_child_m2m_relations(page):
-        targets = pending.get(m2m.name, [])
-        through = m2m.remote_field.through
-        through._base_manager.bulk_create(
-            [through(**{m2m.m2m_field_name(): page, m2m.m2m_reverse_field_name(): target}) for target in targets]
-        )
-        page._cluster_related_objects[m2m.name] = targets
-    # The page's save derived its status before its events were back in memory: `NewPages.finish` writes it.
-    page.set_status_from_events()
-    new_pages.changed_after_save(page, ["status", "status_date"])
-
-
 def _resubmit(page: ExperimentPage, user, *, workflows: dict) -> None:
     """Put the saved draft of an existing experiment in its municipality's moderation workflow, as "Indsend til
     godkendelse" does (new experiments are submitted together, by `start_workflows`).
@@ -232,14 +201,15 @@ def _write(plan: Plan, *, user, publish: bool, today: datetime.date, cache: dict
         page = ExperimentPage(title=row.title, slug=_unique_slug(parent, row.title, taken), live=False, owner=user)
         _apply(page, row, today, new=True, provisions=provisions)
         page.locale_id = parent.locale_id  # as Wagtail would set it, without a query per page
-        _add_new(cache["new_pages"], parent, page)
+        new_pages = cache["new_pages"]
+        new_pages.add(parent, page, children_now=publish)
+        # The page's save derived its status before its events were back in memory: `finish` writes it.
+        page.set_status_from_events()
+        new_pages.changed_after_save(page, ["status", "status_date"])
         # The row was checked as a whole by the importer (the title is there, the slug free, the dates in order,
         # the own id unique): the revision's full validation would only repeat that, at a dozen queries a page.
-        if publish:
-            revision = page.save_revision(user=user, clean=False)
-        else:
-            revision = cache["new_pages"].first_revision(page, user)  # written with the others, at the end
-        page._cluster_related_objects = {}  # from here on, the children as saved
+        # A draft's revision is written with the others, at the end.
+        revision = page.save_revision(user=user, clean=False) if publish else new_pages.first_revision(page, user)
     else:
         page = ExperimentPage.objects.get(pk=row.page_id).get_latest_revision_as_object()
         _apply(page, row, today, new=False, provisions=provisions)
