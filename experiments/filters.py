@@ -12,6 +12,7 @@ alike. `ExperimentFilter.from_params` reads the query parameters the API and the
 """
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Value
@@ -96,7 +97,8 @@ PARAMETERS = {
     "lov": _("Lov, som forkortelse eller navn (fx SEL, LAB, serviceloven): forsøg, der har søgt fritagelse fra den."),
     "paragraf": _(
         "Bestemmelse, som dansk henvisning (fx SEL § 140 eller LAB § 40, stk. 1) eller id: forsøg, der har søgt "
-        "fritagelse fra den eller en del af den."
+        "fritagelse fra den, en del af den eller den samme bestemmelse under et tidligere eller senere nummer "
+        "(LAB § 30 a blev til § 40, stk. 2 og § 44)."
     ),
     "aar": _(
         "År, fx 2018: forsøg, der kører i året: perioden (faktiske datoer, ellers planlagte) omfatter året; uden "
@@ -183,7 +185,9 @@ class ExperimentFilter:
             requests = ExemptionRequest.objects.filter(provision__law__key__in=self.law_keys)
             experiments = experiments.filter(pk__in=requests.values("experiment_id"))
         if self.provisions is not None:
-            requests = ExemptionRequest.objects.filter(provision__in=Provision.objects.filter(self.provisions))
+            # The old and the new number of a renumbered provision are one: "LAB § 40, stk. 2" finds "LAB § 30 a".
+            family = Provision.objects.filter(self.provisions).with_renumbered()
+            requests = ExemptionRequest.objects.filter(provision__in=family)
             experiments = experiments.filter(pk__in=requests.values("experiment_id"))
         if self.years:
             any_year = Q(pk__in=[])
@@ -198,6 +202,10 @@ class ExperimentFilter:
         return experiments
 
 
+# A comma separates values, except the comma of a reference before its stk. or nr. ("LAB § 40, stk. 1").
+_SEPARATOR = re.compile(r",(?!\s*(?:stk|nr|litra)\b)", re.IGNORECASE)
+
+
 def _values(params, name: str) -> list[str]:
     """Every non-empty value of a repeated or comma-separated query parameter (at most 20, each at most 200 long).
 
@@ -205,7 +213,7 @@ def _values(params, name: str) -> list[str]:
     """
     values = []
     for raw in params.getlist(name):
-        values.extend(part.strip() for part in raw.split(",") if part.strip())
+        values.extend(part.strip() for part in _SEPARATOR.split(raw) if part.strip())
     if any(len(value) > 200 or any(ord(ch) < 32 or ch == "\x7f" for ch in value) for value in values):
         raise FilterError({name: [_("Værdien er for lang eller indeholder ugyldige tegn.")]})
     if len(values) > 20:

@@ -24,6 +24,20 @@ def _in_editor_order(rows) -> list:
     return sorted(rows, key=lambda row: (row.sort_order is None, row.sort_order or 0, row.pk or 0))
 
 
+def _with_renumbered(provisions, renumbering=None) -> list[FacetValue]:
+    """The experiment's provisions and, after them, those they were renumbered from or to: the old and the new
+    number are one family, so a facet or filter of either finds the experiment and counts it."""
+    from experiments.models import Provision
+
+    if renumbering is None:
+        renumbering = Provision.objects.renumbering()
+    family = {p.pk: p for p in provisions}
+    for provision in provisions:
+        for member in renumbering.get(provision.pk, ()):
+            family.setdefault(member.pk, member)
+    return [FacetValue(str(p.pk), p.reference_text) for p in family.values()]
+
+
 def build_experiment(page) -> SearchableContent:
     from experiments.models import ExperimentStatus
 
@@ -77,7 +91,7 @@ def build_experiment(page) -> SearchableContent:
         target_groups=[FacetValue(group.slug, group.name) for group in target_groups],
         service_areas=[FacetValue(area.slug, area.name) for area in service_areas],
         laws=list({p.law.key: FacetValue(p.law.key, p.law.abbreviation) for p in provisions}.values()),
-        provisions=[FacetValue(str(p.pk), p.reference_text) for p in provisions],
+        provisions=_with_renumbered(provisions, getattr(page, "_renumbering", None)),
         tags=[FacetValue(tag.slug, tag.name) for tag in tags],
         years=years_running(page.start, page.end),
         period_start=page.start,
@@ -89,7 +103,7 @@ def build_experiment(page) -> SearchableContent:
 def prepare_experiments(queryset) -> list:
     """The experiments with what their documents show fetched in a few queries, their municipality included (one
     query for all: an ancestor looked up per page was 40 % of a rebuild's time)."""
-    from experiments.models import ExemptionRequest
+    from experiments.models import ExemptionRequest, Provision
     from municipalities.models import MunicipalityPage
 
     pages = list(
@@ -106,7 +120,9 @@ def prepare_experiments(queryset) -> list:
         )
     )
     municipalities = list(MunicipalityPage.objects.all())
+    renumbering = Provision.objects.renumbering()
     for page in pages:
+        page._renumbering = renumbering
         ancestors = [m for m in municipalities if page.path.startswith(m.path) and m.depth < page.depth]
         # As ExperimentPage.municipality finds it: the first ancestor in tree order.
         page.__dict__["municipality"] = min(ancestors, key=lambda m: m.depth) if ancestors else None
@@ -137,6 +153,15 @@ def experiments_of_municipality(municipality):
     )
 
 
+def experiments_of_provision_family(provision):
+    """The live experiments that show a provision: those that sought it or a provision it was renumbered from or
+    to (their documents count the family as one, see `_with_renumbered`)."""
+    from experiments.models import ExperimentPage, Provision
+
+    family = Provision.objects.filter(pk=provision.pk).with_renumbered()
+    return ExperimentPage.objects.live().filter(exemption_requests__provision__in=family).distinct()
+
+
 def register_searchable():
     from experiments.models import ExperimentPage, Law, Provision, ServiceArea, TargetGroup
     from municipalities.models import MunicipalityPage
@@ -157,6 +182,7 @@ def register_searchable():
     # Renamed, these are found by their new names at once (labels of facets included).
     register_shown_in(TargetGroup, experiments_showing("target_groups"), fields=["name", "slug"])
     register_shown_in(ServiceArea, experiments_showing("service_areas"), fields=["name", "slug"])
-    register_shown_in(Provision, experiments_showing("exemption_requests__provision"))
+    # Renumbered in the admin ("erstattet af"), the pages of the family before and after are indexed again.
+    register_shown_in(Provision, experiments_of_provision_family)
     register_shown_in(Law, experiments_showing("exemption_requests__provision__law"))
     register_shown_in(MunicipalityPage, experiments_of_municipality, fields=["title", "slug"])

@@ -1,6 +1,6 @@
 """Wagtail's page signals keep the index in step, in the same transaction as the change that sends them."""
 
-from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -74,6 +74,22 @@ def on_named_saved(sender, instance, created=False, raw=False, **kwargs):
     indexing.index_pages(shown_in(instance))
 
 
+def on_named_links_changed(sender, instance, action, model, pk_set=None, **kwargs):
+    # A many-to-many link of an object that pages show changed (a provision renumbered to another in the admin):
+    # the pages that showed either side before the change, and those that show it after, are indexed again.
+    if not action.startswith(("pre_", "post_")) or not has_pages_showing(type(instance)):
+        return
+    shown = [instance]
+    if pk_set and has_pages_showing(model):
+        shown += list(model._base_manager.filter(pk__in=pk_set))
+    pages = {page.pk: page for obj in shown for page in shown_in(obj)}
+    if action.startswith("pre_"):
+        instance._search_links_before = pages
+        return
+    pages.update(getattr(instance, "_search_links_before", {}))
+    indexing.index_pages(pages.values())
+
+
 def on_thesaurus_changed(sender, instance, **kwargs):
     result_cache.changed()  # searches read the thesaurus: answers kept before the edit are not its answers
 
@@ -90,5 +106,6 @@ def connect() -> None:
     post_delete.connect(on_restriction_changed, sender=PageViewRestriction, dispatch_uid="search_restriction_deleted")
     pre_save.connect(on_named_saving, dispatch_uid="search_named_saving")
     post_save.connect(on_named_saved, dispatch_uid="search_named_saved")
+    m2m_changed.connect(on_named_links_changed, dispatch_uid="search_named_links_changed")
     post_save.connect(on_thesaurus_changed, sender=ThesaurusEntry, dispatch_uid="search_thesaurus_saved")
     post_delete.connect(on_thesaurus_changed, sender=ThesaurusEntry, dispatch_uid="search_thesaurus_deleted")

@@ -11,6 +11,7 @@ import re
 import time
 
 from django.db import DatabaseError, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
@@ -165,6 +166,49 @@ class ProvisionQuerySet(models.QuerySet):
             nr=reference.nr,
         )
 
+    def renumbering(self) -> dict[int, list["Provision"]]:
+        """Every provision that was renumbered, by id: its lineage (the provisions it was renumbered from or to, at
+        any distance, itself included), with their laws. Provisions never renumbered are not in it. Two queries,
+        however long the chains: the renumbering is a few dozen links, read whole.
+        """
+        links = list(Provision.successors.through.objects.values_list("from_provision_id", "to_provision_id"))
+        group: dict[int, set[int]] = {}
+        for old, new in links:
+            merged = group.get(old, {old}) | group.get(new, {new})
+            for pk in merged:
+                group[pk] = merged
+        provisions = Provision.objects.select_related("law").in_bulk(group) if group else {}
+        lineages: dict[frozenset, list[Provision]] = {}
+        renumbering = {}
+        for pk, members in group.items():
+            key = frozenset(members)
+            if key not in lineages:
+                lineages[key] = sorted((provisions[member] for member in members), key=_in_force_order)
+            renumbering[pk] = lineages[key]
+        return renumbering
+
+    def with_renumbered(self) -> "ProvisionQuerySet":
+        """These provisions and every provision they were renumbered from or to, at any distance: one subquery
+        (a recursive walk over the "erstattet af" links), so a filter costs no query of its own."""
+        inner_sql, params = self.order_by().values("pk").query.sql_with_params()
+        link = Provision.successors.through._meta
+        old = link.get_field("from_provision").column
+        new = link.get_field("to_provision").column
+        family = f"""
+            WITH RECURSIVE family(id) AS (
+                {inner_sql}
+                UNION
+                SELECT CASE WHEN link.{old} = family.id THEN link.{new} ELSE link.{old} END
+                FROM family JOIN {link.db_table} AS link ON family.id IN (link.{old}, link.{new})
+            )
+            SELECT id FROM family
+        """  # noqa: S608 (the query Django compiled, its parameters apart, and the link table's own names)
+        return Provision.objects.filter(pk__in=RawSQL(family, params))  # noqa: S611 (as above)
+
+
+def _in_force_order(provision) -> tuple:
+    return (provision.law.in_force_from is not None, provision.law.in_force_from or 0, provision.pk)
+
 
 def _law_from_catalogue(key: str) -> Law:
     info = next(info for info in KNOWN_LAWS if info.key == key)
@@ -278,7 +322,7 @@ class Provision(index.Indexed, models.Model):
                 if provision.pk not in seen:
                     seen[provision.pk] = provision
                     queue.append(provision)
-        return sorted(seen.values(), key=lambda p: (p.law.in_force_from is not None, p.law.in_force_from or 0, p.pk))
+        return sorted(seen.values(), key=_in_force_order)
 
 
 class ExemptionRequestQuerySet(models.QuerySet):

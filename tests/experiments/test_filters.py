@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from experiments.filters import ExperimentFilter, FilterError, years_running
+from experiments.filters import ExperimentFilter, FilterError, _values, years_running
 from experiments.progress import ProgressFilter, filtered_experiments
 from municipalities.models import MunicipalityPage
 
@@ -137,6 +137,10 @@ def test_a_filter_reads_repeated_and_comma_separated_values_and_municipality_cod
     chosen = ExperimentFilter.from_params(QueryDict("kommune=217,ballerup&aar=2018&aar=2019&paragraf=12"))
     assert sorted(m.slug for m in chosen.municipalities) == ["ballerup", "helsingor"]
     assert chosen.years == [2018, 2019]
+    # The comma of a reference before its stk. or nr. is the reference's own.
+    references = QueryDict(query_string=None, mutable=True)
+    references["paragraf"] = "LAB § 40, stk. 1,SEL § 140, Stk. 3, nr. 2, 12"
+    assert _values(references, "paragraf") == ["LAB § 40, stk. 1", "SEL § 140, Stk. 3, nr. 2", "12"]
     for query, name in (("status=ukendt", "status"), ("paragraf=²", "paragraf"), ("aar=99999999999999", "aar")):
         with pytest.raises(FilterError) as error:
             ExperimentFilter.from_params(QueryDict(query))
@@ -150,3 +154,50 @@ def test_progress_page_counts_a_partners_experiments_and_says_so_beside_the_fiel
     assert 'data-figure="experiments">3<' in html
     assert 'id="id_kommune-hint">Forsøg, kommunen ejer eller deltager i som partner.<' in html
     assert 'aria-describedby="id_kommune-hint"' in html
+
+
+@pytest.fixture
+def renumbered(add_experiment):
+    """One experiment under the old number (LAB § 30 a), one under a new one (LAB § 44), one under neither."""
+    pages = {
+        "old": add_experiment("helsingor", "Før 2020", exemptions=[("LAB § 30 a", "granted")]),
+        "new": add_experiment("ballerup", "Efter 2020", exemptions=[("LAB § 44", "applied")]),
+        "other": add_experiment("furesoe", "Andet", exemptions=[("SEL § 140", "granted")]),
+    }
+    for page in pages.values():
+        page.save_revision().publish()
+    return {key: page.pk for key, page in pages.items()}
+
+
+@pytest.mark.django_db
+def test_the_old_and_the_new_number_of_a_provision_are_one_family_on_every_surface(client, renumbered):
+    """LAB § 30 a became § 40, stk. 2 and § 44 in 2020: a filter of either number finds both experiments in search,
+    the API and the export, and search counts both under each number's facet value."""
+    from experiments.models import Provision
+
+    both = {renumbered["old"], renumbered["new"]}
+    for reference in ("LAB § 30 a", "LAB § 44", "LAB § 40, stk. 2"):
+        assert api_ids(client, {"paragraf": reference}) == both, reference
+        assert export_ids(client, {"paragraf": reference}) == both, reference
+    old = Provision.objects.get(law__key="LAB", paragraph="30 a", stk=None)
+    new = Provision.objects.get(law__key="LAB", paragraph="44", stk=None)
+    for provision in (old, new):
+        assert search_ids(client, {"paragraf": provision.pk}) == both, provision
+    response = client.get("/api/v1/search", {"type": "forsoeg"})
+    counts = {value["value"]: value["count"] for value in response.json()["facets"]["paragraf"]}
+    assert counts[str(old.pk)] == counts[str(new.pk)] == 2
+
+
+@pytest.mark.django_db
+def test_a_renumbering_added_in_the_admin_reaches_the_search_facets_at_once(client, renumbered):
+    from experiments.models import Provision
+
+    sel_140 = Provision.objects.get(law__key="SEL", paragraph="140", stk=None)
+    old = Provision.objects.get(law__key="LAB", paragraph="30 a", stk=None)
+    assert search_ids(client, {"paragraf": sel_140.pk}) == {renumbered["other"]}
+
+    old.successors.add(sel_140)  # as the admin's "erstattet af" saves it
+    assert search_ids(client, {"paragraf": sel_140.pk}) == set(renumbered.values())
+
+    old.successors.remove(sel_140)
+    assert search_ids(client, {"paragraf": sel_140.pk}) == {renumbered["other"]}
