@@ -20,6 +20,9 @@ from django.db import connection, transaction
 
 from core.text import fold
 
+# The alternatives ("ledig" for "arbejdsløs") score apart and lighter than the words searched for, on either engine.
+ALTERNATIVES_WEIGHT = 0.6
+
 # The longest term, in words that are not stop words ("overgang til voksenlivet" is two).
 MAX_TERM_WORDS = 4
 # The shortest one-word term found as the head or tail of a compound of the query.

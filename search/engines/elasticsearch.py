@@ -24,6 +24,7 @@ from search.facets import FACETS, FacetDefinition
 from search.models import IndexQueue, SearchDocument
 from search.query import HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
 from search.registry import abbreviations, kind_labels
+from search.thesaurus import ALTERNATIVES_WEIGHT
 
 logger = logging.getLogger(__name__)
 
@@ -143,6 +144,17 @@ def _clause_query(clause) -> Q:
     ]
     if clause.prefixes:
         options.append(Q("match_phrase_prefix", title={"query": clause.texts[0] if clause.texts else ""}))
+    # The thesaurus's alternatives ("ledig" for "arbejdsløs") match too, a phrase in sequence, lighter than the words
+    # searched for (as on PostgreSQL, ALTERNATIVES_WEIGHT), so pages with the words themselves rank first.
+    options += [
+        Q(
+            "multi_match",
+            query=alternative.text,
+            type="phrase",
+            fields=[f"{f}^{b * ALTERNATIVES_WEIGHT}" for f, b in TEXT_FIELDS.items()],
+        )
+        for alternative in clause.alternatives
+    ]
     if clause.provisions:
         options.append(Q("terms", provisions=clause.provisions, boost=3.0))
     if clause.laws:

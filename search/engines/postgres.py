@@ -15,6 +15,7 @@ from search.facets import FACETS
 from search.models import LexiconWord, SearchDocument
 from search.query import HIGHLIGHT_START, HIGHLIGHT_STOP, Facet, FacetCount, Hit, render_snippet
 from search.registry import kind_labels
+from search.thesaurus import ALTERNATIVES_WEIGHT
 from search.understanding import TEXT_SEARCH_CONFIG
 
 # ts_rank weights for D, C, B, A: the title counts ten times the text of an attached document.
@@ -22,8 +23,6 @@ RANK_WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 PROVISION_BOOST = 0.6
 LAW_BOOST = 0.2
 EXACT_BOOST = 1.0
-# The thesaurus's alternatives ("ledig" for "arbejdsløs") score apart and lighter than the words searched for.
-ALTERNATIVES_WEIGHT = 0.6
 # How many of the best-scored matches beyond the page shown get the exact-word score as well.
 RERANK_CANDIDATES = 100
 HEADLINE_OPTIONS = (

@@ -68,3 +68,28 @@ def test_the_mapping_has_every_facet_as_a_keyword_or_typed_field(recorded):
     for facet in FACETS:
         assert facet.field in properties, facet.field
         assert properties[facet.field] == index_mappings()["properties"][facet.field]
+
+
+def _multi_matches(node) -> list[dict]:
+    if isinstance(node, dict):
+        found = [node["multi_match"]] if "multi_match" in node else []
+        return found + [match for value in node.values() for match in _multi_matches(value)]
+    if isinstance(node, list):
+        return [match for value in node for match in _multi_matches(value)]
+    return []
+
+
+def test_a_citizens_own_words_ask_for_the_thesaurus_alternatives_lighter_than_the_words(corpus):
+    """As on PostgreSQL: "arbejdsløs" also matches "ledig" and "kontanthjælp", as phrases and with lighter fields."""
+    text = "arbejdsløs far"
+    understanding = understand(text, reader=False)
+    wanted = {alternative.text for clause in understanding.positive for alternative in clause.alternatives}
+    assert {"ledig", "kontanthjælp", "forælder"} <= wanted
+
+    body = build_search(SearchQuery.from_querydict({"q": text}), understanding=understanding, reader=False).to_dict()
+    matches = _multi_matches(body["query"])
+    alternatives = {match["query"]: match for match in matches if match.get("type") == "phrase"}
+    assert set(alternatives) == wanted
+    assert alternatives["ledig"]["fields"] == ["title^2.4", "text_b^1.2", "text_c^0.6", "text_d^0.3"]
+    words = next(match for match in matches if match["query"] == "arbejdsløs")
+    assert words["fields"] == ["title^4.0", "text_b^2.0", "text_c^1.0", "text_d^0.5"]
