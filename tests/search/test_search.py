@@ -92,6 +92,11 @@ def test_short_misspelt_word_gets_a_suggestion(engine, corpus):
     assert [(v.label, v.selected) for v in kommune.values if v.selected] == [("Ballerup", True)]
 
 
+def test_a_citizens_own_word_finds_pages_through_the_thesaurus(engine, corpus):
+    # No page says "far"; the thesaurus's "forælder", "forældre" and "familie" find the family experiment.
+    assert titles(run(engine, q="far"))[0] == corpus["familier"].title
+
+
 def test_network_only_pages_only_for_logged_in_readers(engine, corpus, make_user):
     assert corpus["skjult"].title not in titles(run(engine, q="journal"))
     assert run(engine, q="journal").total == 0
