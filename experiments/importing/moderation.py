@@ -9,9 +9,10 @@ entry of the page's history, and the same signals (which mail the moderators) as
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
-from wagtail.log_actions import get_active_log_context
 from wagtail.models import Page, PageLogEntry, Revision, Task, TaskState, WorkflowState
 from wagtail.signals import task_submitted, workflow_submitted
+
+from experiments.importing.new_pages import history_entry
 
 BATCH_SIZE = 1000
 
@@ -68,15 +69,15 @@ def start_workflows(submitted: list[tuple[Page, Revision]], user) -> None:
         state.current_task_state = task_state
     WorkflowState.objects.bulk_update(states, ["current_task_state"], batch_size=BATCH_SIZE)
 
-    context = get_active_log_context()
     now = timezone.now()
     PageLogEntry.objects.bulk_create(
         [
-            PageLogEntry(
-                content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
-                label=page.get_admin_display_title(),
-                action="wagtail.workflow.start",
+            history_entry(
+                page,
+                "wagtail.workflow.start",
+                user=user,
                 timestamp=now,
+                revision=revision,
                 data={
                     "workflow": {
                         "id": workflow.pk,
@@ -86,10 +87,6 @@ def start_workflows(submitted: list[tuple[Page, Revision]], user) -> None:
                         "task_state_id": task_state.pk,
                     }
                 },
-                user=user or context.user,
-                uuid=context.uuid,
-                page=page,
-                revision=revision,
             )
             for state, task_state, (page, revision, workflow, task) in zip(states, task_states, bulk, strict=True)
         ],

@@ -24,6 +24,22 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import Page, PageLogEntry, Revision
 
 
+def history_entry(page: Page, action: str, *, user, timestamp, **fields) -> PageLogEntry:
+    """The unsaved entry of `page`'s history that Wagtail's `log(instance=page, action=action, user=user, ...)`
+    writes, for writing many at once."""
+    context = get_active_log_context()
+    return PageLogEntry(
+        content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
+        label=page.get_admin_display_title(),
+        action=action,
+        timestamp=timestamp,
+        user=user or context.user,
+        uuid=context.uuid,
+        page=page,
+        **fields,
+    )
+
+
 class NewPages:
     def __init__(self):
         self._last_step: dict[int, int] = {}  # a parent's pk: the step number of its last child
@@ -116,20 +132,9 @@ class NewPages:
         for pk, count in self._added.items():
             Page.objects.filter(pk=pk).update(numchild=F("numchild") + count)
             self._parents[pk].numchild += count
-        context = get_active_log_context()
         PageLogEntry.objects.bulk_create(
             [
-                PageLogEntry(
-                    content_type=ContentType.objects.get_for_model(page, for_concrete_model=False),
-                    label=page.get_admin_display_title(),
-                    action="wagtail.create",
-                    timestamp=created_at,
-                    data={},
-                    user=page.owner or context.user,
-                    uuid=context.uuid,
-                    page=page,
-                    content_changed=True,
-                )
+                history_entry(page, "wagtail.create", user=page.owner, timestamp=created_at, content_changed=True)
                 for page, created_at in self._created
             ],
             batch_size=1000,
