@@ -313,16 +313,9 @@ class Provision(index.Indexed, models.Model):
     successors_text.short_description = _("erstattet af")
 
     def lineage(self) -> list["Provision"]:
-        """This provision with every predecessor and successor it was renumbered from or to."""
-        seen = {self.pk: self}
-        queue = [self]
-        while queue:
-            current = queue.pop()
-            for provision in [*current.predecessors.all(), *current.successors.all()]:
-                if provision.pk not in seen:
-                    seen[provision.pk] = provision
-                    queue.append(provision)
-        return sorted(seen.values(), key=_in_force_order)
+        """This provision with every predecessor and successor it was renumbered from or to (see `renumbering`)."""
+        family = Provision.objects.renumbering().get(self.pk)
+        return [self if member.pk == self.pk else member for member in family] if family else [self]
 
 
 class ExemptionRequestQuerySet(models.QuerySet):
