@@ -1,10 +1,11 @@
 """Content-Security-Policy: one strict policy for the whole site, Wagtail's admin included.
 
-The policy lives in the settings (`CONTENT_SECURITY_POLICY`). Two things here make the admin work under it:
+The policy lives in the settings (`CONTENT_SECURITY_POLICY`): no inline script or style anywhere. Wagtail's admin
+writes no style attribute and sets styles from its scripts through the style object, which CSP does not govern.
+Two things here make the admin work under it:
 
-- `AdminAwareCSPMiddleware` replaces the directives named in `CONTENT_SECURITY_POLICY_ADMIN_REPLACE` under /admin/
-  (only `style-src`: Wagtail's templates and scripts set `style` attributes; see SECURITY.md), and lets a response
-  that X-Frame-Options allows its own site to frame (Wagtail's preview) be framed by it under CSP too.
+- `PreviewFramingCSPMiddleware` lets a response that X-Frame-Options allows its own site to frame (Wagtail's
+  preview) be framed by it under CSP too.
 - `AdminInlineScriptMiddleware` turns the few inline scripts Wagtail's admin writes (an InlinePanel's set-up, a date
   or time field's calendar) into inert JSON data that `static/js/admin_inline_scripts.js`, a file of our own origin,
   acts on. Only those exact shapes are converted, and their arguments must parse as JSON: they call a fixed Wagtail
@@ -16,7 +17,6 @@ import re
 
 from csp.constants import HEADER, SELF
 from csp.middleware import CSPMiddleware, PolicyParts
-from django.conf import settings
 from django.templatetags.static import static
 
 ADMIN_PREFIX = "/admin/"
@@ -30,7 +30,7 @@ def framed_by_own_site(response) -> bool:
     return response.get("X-Frame-Options", "").upper() == "SAMEORIGIN"
 
 
-class AdminAwareCSPMiddleware(CSPMiddleware):
+class PreviewFramingCSPMiddleware(CSPMiddleware):
     def process_response(self, request, response):
         if framed_by_own_site(response) and HEADER in response:
             # Wagtail's preview runs the page through the middleware once more, as a request for the page's own
@@ -40,16 +40,10 @@ class AdminAwareCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False) -> PolicyParts:
         parts = super().get_policy_parts(request, response, report_only=report_only)
-        admin_replace = getattr(settings, "CONTENT_SECURITY_POLICY_ADMIN_REPLACE", None)
-        replace = {}
-        if admin_replace and not report_only and is_admin(request):
-            replace.update(admin_replace)
         if framed_by_own_site(response):
-            # A view that lets its own site frame it (Wagtail's preview in the page editor) gets the same from CSP.
-            replace["frame-ancestors"] = [SELF]
-        if replace:
-            # A view's own replacement (csp_replace) still wins.
-            parts.replace = {**replace, **(parts.replace or {})}
+            # A view that lets its own site frame it (Wagtail's preview in the page editor) gets the same from CSP;
+            # a view's own replacement (csp_replace) still wins.
+            parts.replace = {"frame-ancestors": [SELF], **(parts.replace or {})}
         return parts
 
 

@@ -4,7 +4,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from config.database import database_config
@@ -63,7 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "core.csp.AdminAwareCSPMiddleware",
+    "core.csp.PreviewFramingCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # A database that does not answer gives a Danish 503 with Retry-After instead of a 500 (core/db_unavailable.py).
     "core.db_unavailable.DatabaseUnavailableMiddleware",
@@ -157,7 +157,7 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 8 * 60 * 60))
 SESSION_SAVE_EVERY_REQUEST = True
 
 # Content-Security-Policy (django-csp): only the site's own scripts, styles, fonts and images; no inline script or
-# style, no plugins, no framing. /admin/ gets its own policy (core/csp.py, SECURITY.md).
+# style, no plugins, no framing. The admin has the same policy (core/csp.py, SECURITY.md).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -171,10 +171,6 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
-# Wagtail's admin sets style attributes in its templates and scripts (progress bars, positioned menus, hidden
-# panels), so /admin/ allows inline style, never inline script. Styles cannot load anything from elsewhere
-# (img-src, font-src and default-src stay 'self'). core/csp.py and SECURITY.md say more.
-CONTENT_SECURITY_POLICY_ADMIN_REPLACE = {"style-src": [SELF, UNSAFE_INLINE]}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -120,6 +120,12 @@ def _user(username, *groups, first_name="", last_name=""):
     return user
 
 
+def _administrator():
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser(username="administrator", password=PASSWORD, email="admin@example.dk")
+
+
 def _experiment(municipality, *, title, slug, summary, visibility="public", exemptions=(), status=None, **fields):
     from experiments.models import ExemptionRequest, ExperimentPage, Provision, StatusEvent
     from experiments.references import parse_reference
@@ -225,4 +231,5 @@ def build_site(url: str) -> Site:
         ),
         staff=_user("medarbejder-ballerup", staff_group_name("Ballerup"), first_name="Bente", last_name="Berg"),
         ministry=_user("ministeriet", MINISTRY_GROUP, first_name="Mette", last_name="Møller"),
+        administrator=_administrator(),
     )
