@@ -53,9 +53,12 @@ run: install
 
 # The test database is kept between runs (--reuse-db); Django's test runner still applies new migrations to it on
 # every run. PYTEST_ARGS=--create-db builds it afresh (CI does), e.g. after a migration was edited in place.
+# The tests run in one process per core (pytest-xdist), each with a test database of its own (test_frikommune_gw0,
+# …); PYTEST_WORKERS=0 runs them in this process alone.
+PYTEST_WORKERS ?= auto
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing: the browser tests (tests/browser/) will be skipped."
-	$(BIN)/python -m pytest --reuse-db $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --reuse-db -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

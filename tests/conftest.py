@@ -8,6 +8,7 @@ after the test.
 """
 
 import contextlib
+import itertools
 
 import pytest
 from django.contrib.auth.models import Group
@@ -158,7 +159,11 @@ def built_in_laws_only():
 
 @pytest.fixture
 def network(db):
-    return setup_network()
+    """The network's home page, as `setup_network` makes it. A test that rolls back starts from the network that
+    `django_db_setup` made; a transactional test after another starts from an emptied database and gets it made."""
+    from network.models import HomePage
+
+    return HomePage.objects.first() or setup_network()
 
 
 def municipality(slug: str) -> MunicipalityPage:
@@ -242,10 +247,13 @@ def add_experiment(db):
     return experiment_builder()
 
 
+# One numbering for every builder, so that a test's experiments never take the slug of a wider fixture's.
+SLUG_NUMBERS = itertools.count(1)
+
+
 def experiment_builder():
     """The `add_experiment` function, for fixtures of a wider scope than a test."""
     import datetime as dt
-    import itertools
 
     from django.utils import timezone
 
@@ -260,8 +268,6 @@ def experiment_builder():
         StatusEvent,
     )
     from experiments.references import parse_reference
-
-    counter = itertools.count(1)
 
     def add(
         municipality_slug,
@@ -283,7 +289,7 @@ def experiment_builder():
         parent = municipality(municipality_slug)
         page = ExperimentPage(
             title=title,
-            slug=f"{municipality_slug}-forsoeg-{next(counter)}",
+            slug=f"{municipality_slug}-forsoeg-{next(SLUG_NUMBERS)}",
             summary=fields.pop("summary", f"{title}: resumé."),
             live=live,
             status_events=[

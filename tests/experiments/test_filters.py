@@ -10,11 +10,13 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.utils import timezone
 
 from experiments.filters import ExperimentFilter, FilterError, _values, years_running
 from experiments.progress import ProgressFilter, filtered_experiments
 from municipalities.models import MunicipalityPage
+from tests.conftest import experiment_builder
 
 D = datetime.date
 THIS_YEAR = timezone.localdate().year
@@ -35,9 +37,22 @@ def test_an_experiment_runs_from_its_start_to_its_end_and_on_without_an_end(star
     assert years_running(start, end) == years
 
 
+@pytest.fixture(scope="module")
+def registry_ids(django_db_setup, django_db_blocker):
+    """Experiments whose periods and partners test each rule, published as editors do (so search indexes them).
+
+    Built once for the module in a transaction that is rolled back after it; each test runs in a savepoint of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_registry(experiment_builder())
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def registry(add_experiment):
-    """Experiments whose periods and partners test each rule, published as editors do (so search indexes them)."""
+def registry(registry_ids, db):
+    return registry_ids
+
+
+def build_registry(add_experiment) -> dict[str, int]:
     pages = {
         "dated": add_experiment("helsingor", "Dateret", planned_start=D(2017, 1, 1), planned_end=D(2019, 6, 30)),
         "open": add_experiment("ballerup", "Åben", actual_start=D(2018, 3, 1), partners=["helsingor"]),

@@ -1,8 +1,13 @@
-"""A small corpus for the search tests, published the way editors publish (so the index signals run)."""
+"""A small corpus for the search tests, published the way editors publish (so the index signals run).
+
+It is built once per test module, in a transaction that is rolled back after the module; each test runs in a
+savepoint of it, so whatever a test changes is undone before the next, and gets its own copies of the pages.
+"""
 
 import datetime
 
 import pytest
+from django.db import transaction
 from wagtail.rich_text import RichText
 
 from core.visibility import Visibility
@@ -51,9 +56,20 @@ def experiment(municipality: str, **fields):
     return publish(page)
 
 
+@pytest.fixture(scope="module")
+def shared_corpus(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield {key: (type(page), page.pk) for key, page in build_corpus().items()}
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def corpus(db):
-    """Five experiments and three articles with known words, references, facets and one network-only page."""
+def corpus(shared_corpus, db):
+    """Five experiments and two articles with known words, references, facets and one network-only page."""
+    return {key: model.objects.get(pk=pk) for key, (model, pk) in shared_corpus.items()}
+
+
+def build_corpus():
     pages = {}
     pages["familier"] = experiment(
         "ballerup",

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from tests.search.relevance import CASES, CITIZEN_CASES, evaluate
 
@@ -21,10 +22,18 @@ def _report(title, cases, mrr, recall, outcomes, capsys):
         print(f"\n{title} over {len(cases)} queries: MRR = {mrr:.3f}, recall@5 = {recall:.3f}")
 
 
+@pytest.fixture(scope="module")
+def demo_network(django_db_setup, django_db_blocker):
+    """The demo network, loaded once for the module and rolled back after it; each test rolls back its own."""
+    pytest.importorskip("network.demo.experiments", reason="the demo data (network/demo/) is not installed")
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo_data", stdout=None)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def reader(make_user):
-    pytest.importorskip("network.demo.experiments", reason="the demo data (experiments/demo.py) is not installed")
-    call_command("load_demo_data")
+def reader(demo_network, make_user):
     return make_user("relevans", role="ministry")
 
 
