@@ -7,7 +7,8 @@ INSTALLED := $(VENV)/.installed
 # Front-end files from the npm packages (package-lock.json), copied at install time; never committed.
 VENDOR := static_vendor
 ASSETS := $(VENDOR)/.installed
-MESSAGES := locale/da/LC_MESSAGES/django.mo locale_wagtail/da/LC_MESSAGES/django.mo
+MESSAGES := locale/da/LC_MESSAGES/django.mo locale_wagtail/da/LC_MESSAGES/django.mo \
+	locale_wagtail/da/LC_MESSAGES/djangojs.mo
 
 .PHONY: install messages run test test-system-db lint format bench db-stop clean hostile
 
@@ -28,7 +29,8 @@ $(ASSETS): package.json package-lock.json
 		node_modules/chart.js/LICENSE.md $(VENDOR)/chart.js/
 	touch $(ASSETS)
 
-$(MESSAGES) &: $(INSTALLED) locale/da/LC_MESSAGES/django.po locale_wagtail/da/LC_MESSAGES/django.po
+$(MESSAGES) &: $(INSTALLED) locale/da/LC_MESSAGES/django.po locale_wagtail/da/LC_MESSAGES/django.po \
+		locale_wagtail/da/LC_MESSAGES/djangojs.po
 	$(BIN)/python manage.py compilemessages --locale da --ignore .venv --ignore node_modules
 
 install: $(INSTALLED) $(ASSETS) $(MESSAGES)

@@ -1,6 +1,8 @@
 """Danish throughout: the catalogue is compiled and used, dates read as in Danish, and counts take the right plural."""
 
 import datetime
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +110,39 @@ def test_admin_pages_that_staff_use_are_in_danish(client, network, make_user, ad
     assert english == {name: [] for name in pages}
     assert "Synlig for alle" in html["sidetræ"]
     assert "Vælg alle" in html["sidetræ"]
+
+
+def wagtail_script_strings() -> list[str]:
+    """Every string Wagtail's admin scripts translate (the message ids of its own JavaScript catalogue)."""
+    import ast
+
+    import wagtail.admin
+
+    catalogue = Path(wagtail.admin.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "djangojs.po"
+    msgids, current = [], None
+    for line in catalogue.read_text(encoding="utf-8").splitlines():
+        if line.startswith("msgid "):
+            current = [ast.literal_eval(line.removeprefix("msgid "))]
+        elif line.startswith('"') and current is not None:
+            current.append(ast.literal_eval(line))  # a long msgid goes on over several lines
+        elif current is not None:
+            msgids.append("".join(current))
+            current = None
+    return [msgid for msgid in msgids if msgid]
+
+
+@pytest.mark.django_db
+def test_every_string_of_the_admins_scripts_is_danish(client, make_user):
+    """The editor's menus, panels, comments and error messages come from /admin/jsi18n/, Wagtail's catalogue merged
+    with locale_wagtail/da/LC_MESSAGES/djangojs.po; a Wagtail upgrade that adds a string shows up here."""
+    client.force_login(make_user("redaktoer-helsingor", role="editors", municipality_slug="helsingor"))
+    response = client.get("/admin/jsi18n/")
+    assert response.status_code == 200
+    script = response.content.decode()
+    strings = wagtail_script_strings()
+    assert len(strings) > 80
+    catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
+    untranslated = [msgid for msgid in strings if not catalogue.get(msgid)]
+    assert untranslated == []
+    assert catalogue["Collapse all"] == "Fold alle sammen"
+    assert catalogue["%(num)s error"] == ["%(num)s fejl", "%(num)s fejl"]
