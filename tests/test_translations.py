@@ -112,22 +112,26 @@ def test_admin_pages_that_staff_use_are_in_danish(client, network, make_user, ad
     assert "Vælg alle" in html["sidetræ"]
 
 
-def wagtail_script_strings() -> list[str]:
-    """Every string Wagtail's admin scripts translate (the message ids of its own JavaScript catalogue)."""
+def wagtail_msgids(domain: str, *, used_in: str = "") -> list[str]:
+    """The message ids of Wagtail's admin catalogue `domain` ("django", "djangojs"), those used in files whose path
+    holds `used_in` when it is given (read from the catalogue's "#:" references)."""
     import ast
 
     import wagtail.admin
 
-    catalogue = Path(wagtail.admin.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "djangojs.po"
-    msgids, current = [], None
-    for line in catalogue.read_text(encoding="utf-8").splitlines():
-        if line.startswith("msgid "):
+    catalogue = Path(wagtail.admin.__file__).parent / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+    msgids, references, current = [], "", None
+    for line in catalogue.read_text(encoding="utf-8").splitlines() + [""]:
+        if line.startswith("#:"):
+            references += line
+        elif line.startswith("msgid "):
             current = [ast.literal_eval(line.removeprefix("msgid "))]
         elif line.startswith('"') and current is not None:
             current.append(ast.literal_eval(line))  # a long msgid goes on over several lines
         elif current is not None:
-            msgids.append("".join(current))
-            current = None
+            if used_in in references:
+                msgids.append("".join(current))
+            references, current = "", None
     return [msgid for msgid in msgids if msgid]
 
 
@@ -139,10 +143,35 @@ def test_every_string_of_the_admins_scripts_is_danish(client, make_user):
     response = client.get("/admin/jsi18n/")
     assert response.status_code == 200
     script = response.content.decode()
-    strings = wagtail_script_strings()
+    strings = wagtail_msgids("djangojs")
     assert len(strings) > 80
     catalogue = json.loads(re.search(r"const newcatalog = (\{.*?\});\n", script, re.S).group(1))
     untranslated = [msgid for msgid in strings if not catalogue.get(msgid)]
     assert untranslated == []
     assert catalogue["Collapse all"] == "Fold alle sammen"
     assert catalogue["%(num)s error"] == ["%(num)s fejl", "%(num)s fejl"]
+
+
+def test_every_string_of_wagtails_moderation_and_comment_mails_is_danish():
+    strings = wagtail_msgids("django", used_in="templates/wagtailadmin/notifications/")
+    assert len(strings) > 40
+    with translation.override("da"):
+        assert [msgid for msgid in strings if translation.gettext(msgid) == msgid] == []
+
+
+@pytest.mark.django_db
+def test_a_coordinator_is_told_in_danish_that_a_page_awaits_approval(network, make_user, add_experiment, mailoutbox):
+    from django.test import TestCase
+
+    coordinator = make_user("koordinator", role="coordinators", municipality_slug="helsingor", email="k@helsingor.dk")
+    editor = make_user("redaktoer", role="editors", municipality_slug="helsingor", email="r@helsingor.dk")
+    page = add_experiment("helsingor", "Én plan for familier", live=False)
+    page.save_revision(user=editor)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        page.get_workflow().start(page, editor)
+    (mail,) = [message for message in mailoutbox if message.to == [coordinator.email]]
+    stage = "Godkendes af Helsingør: koordinatorer"
+    assert mail.subject == f"Siden »Én plan for familier« er sendt til godkendelse i godkendelsestrinnet »{stage}«"
+    assert "Hej koordinator," in mail.body
+    assert "Ret dine indstillinger for beskeder her:" in mail.body
+    assert "The page" not in mail.body and "here:" not in mail.body
