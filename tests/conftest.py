@@ -127,6 +127,28 @@ def committed_data(committed_server, django_db_blocker):
     data.discard()
 
 
+@contextlib.contextmanager
+def rolled_back_after(django_db_blocker):
+    """For data built once for a module or class: built in a transaction that is rolled back when the scope ends.
+    Each test runs in a savepoint of it, so whatever a test does is undone and nothing built outlives the scope."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_network(django_db_setup, django_db_blocker):
+    """The demo network (`load_demo_data`, no users), loaded once for the module and rolled back after it."""
+    from django.core.management import call_command
+
+    pytest.importorskip("network.demo.experiments", reason="the demo data (network/demo/) is not installed")
+    with rolled_back_after(django_db_blocker):
+        call_command("load_demo_data", stdout=None)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The test cache lives in memory for the whole run: answers one test kept (search/cache.py) are not another's."""

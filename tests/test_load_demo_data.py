@@ -5,7 +5,6 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.db import transaction
 from django.test import override_settings
 from django.utils.html import escape
 from taggit.models import Tag
@@ -18,6 +17,7 @@ from knowledge.models import ArticleDocument, ArticleKind, KnowledgeArticlePage
 from municipalities.models import MunicipalityPage
 from municipalities.network import MUNICIPALITIES
 from network.demo.loader import read_articles, read_experiments
+from tests.conftest import rolled_back_after
 
 PASSWORD = "demo-password-for-tests"
 
@@ -38,14 +38,12 @@ def load(*args) -> str:
 def demo(django_db_setup, django_db_blocker):
     """The demo network, loaded once for a class of tests and rolled back after it; each test rolls back its own."""
     with (
-        django_db_blocker.unblock(),
+        rolled_back_after(django_db_blocker),
         pytest.MonkeyPatch.context() as patch,
         override_settings(DEBUG=True),
-        transaction.atomic(),
     ):
         patch.setenv("DEMO_PASSWORD", PASSWORD)
         yield load("--with-users")
-        transaction.set_rollback(True)
 
 
 def experiment_at(path: str) -> ExperimentPage:

@@ -14,13 +14,13 @@ gate before the page is looked at, so for them the own municipality's column is 
 import datetime
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, PageViewRestriction, Revision, WorkflowState
 
 from experiments.models import ExemptionRequest, ExperimentPage, Law, Provision, ServiceArea, StatusEvent, TargetGroup
 from knowledge.models import KnowledgeArticlePage, KnowledgeIndexPage
 from municipalities.models import MunicipalityPage
+from tests.conftest import rolled_back_after
 
 pytestmark = pytest.mark.django_db
 
@@ -103,12 +103,9 @@ def publish_experiment(parent, title, slug, **fields):
 
 @pytest.fixture(scope="module")
 def experiment_ids(django_db_setup, django_db_blocker):
-    """One live experiment per municipality, each with a pending draft that awaits publishing.
-
-    Built once for the whole module inside a transaction that is rolled back at its end; each test runs in a
-    savepoint of it, so whatever a test does is undone and nothing built here outlives the module.
-    """
-    with django_db_blocker.unblock(), transaction.atomic():
+    """One live experiment per municipality, each with a pending draft that awaits publishing, built once for the
+    module (`rolled_back_after`)."""
+    with rolled_back_after(django_db_blocker):
         ids = {}
         for slug in MUNICIPALITIES:
             page = publish_experiment(municipality(slug), f"Forsøg i {slug}", f"forsoeg-{slug}")
@@ -116,7 +113,6 @@ def experiment_ids(django_db_setup, django_db_blocker):
             page.save_revision()
             ids[slug] = page.pk
         yield ids
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -10,13 +10,12 @@ import io
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.db import transaction
 from django.utils import timezone
 
 from experiments.filters import ExperimentFilter, FilterError, _values, years_running
 from experiments.progress import ProgressFilter, filtered_experiments
 from municipalities.models import MunicipalityPage
-from tests.conftest import experiment_builder
+from tests.conftest import experiment_builder, rolled_back_after
 
 D = datetime.date
 THIS_YEAR = timezone.localdate().year
@@ -42,9 +41,8 @@ def registry_ids(django_db_setup, django_db_blocker):
     """Experiments whose periods and partners test each rule, published as editors do (so search indexes them).
 
     Built once for the module in a transaction that is rolled back after it; each test runs in a savepoint of it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         yield build_registry(experiment_builder())
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 EXAMPLES = ["SEL § 140", "ressourceforløb", "unge uden uddannelse"]
 
@@ -52,18 +50,8 @@ def test_the_search_sits_beside_the_key_figures_before_the_latest_experiments(cl
     assert row.xpath('.//*[@id="home-search-heading"]') and row.xpath('.//*[@id="key-figures"]')
 
 
-@pytest.fixture(scope="module")
-def demo_network(django_db_setup, django_db_blocker):
-    """The demo network, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_data", stdout=None)
-        yield
-        transaction.set_rollback(True)
-
-
 @pytest.mark.django_db
 def test_every_example_search_finds_something_in_the_demo_network(client, demo_network):
-    pytest.importorskip("network.demo.experiments", reason="the demo data is not installed")
     for link in example_links(home(client)):
         html = client.get(link.get("href")).content.decode()
         document = lxml.html.fromstring(html)

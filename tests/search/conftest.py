@@ -7,7 +7,6 @@ savepoint of it, so whatever a test changes is undone before the next, and gets 
 import datetime
 
 import pytest
-from django.db import transaction
 from wagtail.rich_text import RichText
 
 from core.visibility import Visibility
@@ -15,6 +14,7 @@ from experiments.factories import ExemptionRequestFactory, ExperimentPageFactory
 from experiments.models import ExperimentStatus, ServiceArea, StatusEvent, TargetGroup
 from knowledge.factories import KnowledgeArticlePageFactory
 from municipalities.models import MunicipalityPage
+from tests.conftest import rolled_back_after
 
 
 def publish(page):
@@ -58,9 +58,8 @@ def experiment(municipality: str, **fields):
 
 @pytest.fixture(scope="module")
 def shared_corpus(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with rolled_back_after(django_db_blocker):
         yield {key: (type(page), page.pk) for key, page in build_corpus().items()}
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

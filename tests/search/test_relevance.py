@@ -1,8 +1,6 @@
 """Relevance over the demo data: mean reciprocal rank and recall at 5 of the relevance sets (relevance.py)."""
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 
 from tests.search.relevance import CASES, CITIZEN_CASES, evaluate
 
@@ -20,16 +18,6 @@ def _report(title, cases, mrr, recall, outcomes, capsys):
                 f"RR={outcome.reciprocal_rank:.2f} R@5={outcome.recall_at_5:.2f}  top: {top}"
             )
         print(f"\n{title} over {len(cases)} queries: MRR = {mrr:.3f}, recall@5 = {recall:.3f}")
-
-
-@pytest.fixture(scope="module")
-def demo_network(django_db_setup, django_db_blocker):
-    """The demo network, loaded once for the module and rolled back after it; each test rolls back its own."""
-    pytest.importorskip("network.demo.experiments", reason="the demo data (network/demo/) is not installed")
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo_data", stdout=None)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
