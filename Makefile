@@ -56,11 +56,13 @@ run: install
 # The test database is kept between runs (--reuse-db); Django's test runner still applies new migrations to it on
 # every run. PYTEST_ARGS=--create-db builds it afresh (CI does), e.g. after a migration was edited in place.
 # The tests run in one process per core (pytest-xdist), each with a test database of its own (test_frikommune_gw0,
-# …); PYTEST_WORKERS=0 runs them in this process alone.
+# …); PYTEST_WORKERS=0 runs them in this process alone. Each process takes a contiguous part of the tests in their
+# order and takes over half of another's remaining part when it runs out (worksteal): a module's shared fixtures are
+# built once rather than in every process, and tests that empty the database still come after those that expect it.
 PYTEST_WORKERS ?= auto
 test: install
 	@test -x /usr/bin/chromium || echo "NOTE: /usr/bin/chromium is missing: the browser tests (tests/browser/) will be skipped."
-	$(BIN)/python -m pytest --reuse-db -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --reuse-db -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
