@@ -34,16 +34,26 @@ def load(*args) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="class")
+@pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo network, loaded once for a class of tests and rolled back after it; each test rolls back its own."""
-    with (
-        rolled_back_after(django_db_blocker),
-        pytest.MonkeyPatch.context() as patch,
-        override_settings(DEBUG=True),
-    ):
-        patch.setenv("DEMO_PASSWORD", PASSWORD)
-        yield load("--with-users")
+    """The demo network loaded once for the module as `make run` loads it (DEBUG on, --with-users, from a network with
+    no experiments yet) and rolled back after it; each test rolls back its own changes.
+
+    The tests of the command's flags run it again on top: the pages are there, so what such a run adds is what its
+    flags add. The load without users on a server (DEBUG off) is the `demo_network` fixture of tests/conftest.py,
+    which the home page, relevance and similarity tests load their data with.
+    """
+    with rolled_back_after(django_db_blocker):
+        with pytest.MonkeyPatch.context() as patch, override_settings(DEBUG=True):
+            patch.setenv("DEMO_PASSWORD", PASSWORD)
+            output = load("--with-users")
+        yield output
+
+
+@pytest.fixture
+def without_users(demo, db):
+    """The loaded network with its demo users removed (in the test's own savepoint), as before --with-users."""
+    get_user_model().objects.all().delete()
 
 
 def experiment_at(path: str) -> ExperimentPage:
@@ -64,15 +74,8 @@ def counts():
     }
 
 
-@pytest.mark.parametrize("debug", [False, True])
-def test_without_with_users_no_users_are_created_and_the_command_says_so(db, settings, debug):
-    settings.DEBUG = debug
-    output = load()
-    assert get_user_model().objects.count() == 0
-    assert "Ingen brugere oprettet" in output
-    assert ExperimentPage.objects.count() >= 20
-
-
+# The refusals run first, on the network without demo data: the module's `demo` is loaded by the first test that asks
+# for it and stays until the module ends.
 def test_with_users_is_refused_when_debug_is_off_and_nothing_is_created(db, settings, monkeypatch):
     settings.DEBUG = False
     monkeypatch.setenv("DEMO_PASSWORD", PASSWORD)
@@ -106,12 +109,22 @@ def test_a_demo_password_like_a_username_is_refused(db, settings, monkeypatch):
     assert get_user_model().objects.count() == 0
 
 
+@pytest.mark.parametrize("debug", [False, True])
+def test_without_with_users_no_users_are_created_and_the_command_says_so(without_users, settings, debug):
+    settings.DEBUG = debug
+    output = load()
+    assert get_user_model().objects.count() == 0
+    assert "Ingen brugere oprettet" in output
+    assert "0 nye brugere" in output
+
+
 def test_with_debug_and_with_users_users_are_created_and_a_generated_password_is_printed_once(
-    db, settings, monkeypatch, client
+    without_users, settings, monkeypatch, client
 ):
     settings.DEBUG = True
     monkeypatch.delenv("DEMO_PASSWORD", raising=False)
     output = load("--with-users")
+    assert "29 nye brugere" in output
     password = output.split("adgangskode er ")[1].split()[0]
     assert logs_in(client, "admin", password)
     assert "adgangskode" not in load("--with-users")
@@ -188,13 +201,15 @@ class TestLoadedDemoNetwork:
                 assert list(user.groups.values_list("name", flat=True)) == [f"{facts.name}: {group}"]
         assert logs_in(client, "koordinator-helsingor", PASSWORD)
 
-    def test_loading_twice_changes_nothing(self, demo, db):
+    def test_loading_twice_changes_nothing(self, demo, db, settings):
+        settings.DEBUG = True
         before = counts()
         output = load("--with-users")
         assert counts() == before
         assert "0 nye forsøg, 0 nye vidensartikler og 0 nye brugere" in output
 
-    def test_if_empty_does_nothing_when_experiments_exist(self, demo, db):
+    def test_if_empty_does_nothing_when_experiments_exist(self, demo, db, settings):
+        settings.DEBUG = True
         before = counts()
         output = load("--if-empty", "--with-users")
         assert counts() == before
