@@ -338,15 +338,11 @@ def use_production_cache() -> str:
     from django.core.management import call_command
     from django.test.utils import override_settings
 
-    if os.environ.get("REDIS_URL"):
-        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
-        name = "Redis"
-    else:
-        backend = {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
-        name = "databasen"
-    override_settings(CACHES={"default": backend}).enable()
+    from config.settings import base
+
+    override_settings(CACHES=base.CACHES).enable()
     call_command("createcachetable", verbosity=0)
-    return name
+    return "Redis" if os.environ.get("REDIS_URL") else "databasen"
 
 
 def run(scale: int, rounds: int, profile: bool = False, wagtail: bool = True) -> None:

@@ -117,3 +117,32 @@ def test_a_lost_generation_starts_again_from_one_no_earlier_answer_used():
     assert after > before
     result_cache._bump()
     assert result_cache.generation() == after + 1
+
+
+def test_the_database_cache_culls_the_oldest_answers_and_keeps_the_generation(settings):
+    """Without Redis the answers are kept in a table that is culled once it is full (config/settings/base.py)."""
+    from search.service import search
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ExpiryOrderedDatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": 4},
+        }
+    }
+    kvante()
+    generation = result_cache.generation()
+    words = ["kvantejournal", "borger", "plan", "familie", "unge", "job", "mentor", "trivsel"]
+    for word in words:
+        search(SearchQuery.from_querydict({"q": word}))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM django_cache")
+        (kept,) = cursor.fetchone()
+    assert kept <= 4 + 1
+    assert result_cache.generation() == generation
+    with CaptureQueriesContext(connection) as newest:
+        search(SearchQuery.from_querydict({"q": words[-1]}))
+    assert not engine_queries(newest.captured_queries)
+    with CaptureQueriesContext(connection) as oldest:
+        search(SearchQuery.from_querydict({"q": words[0]}))
+    assert engine_queries(oldest.captured_queries)
