@@ -5,7 +5,7 @@ import pickle
 
 from django.core.cache.backends.db import DatabaseCache
 from django.db import connections, router, transaction
-from django.utils.timezone import now
+from django.utils import timezone
 
 
 class ExpiryOrderedDatabaseCache(DatabaseCache):
@@ -28,7 +28,7 @@ class ExpiryOrderedDatabaseCache(DatabaseCache):
         with transaction.atomic(using=db), connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT value FROM {table} WHERE cache_key = %s AND expires >= %s FOR UPDATE",  # noqa: S608 (table)
-                [key, connection.ops.adapt_datetimefield_value(now())],
+                [key, connection.ops.adapt_datetimefield_value(timezone.now())],
             )
             row = cursor.fetchone()
             if row is None:
