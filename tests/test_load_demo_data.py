@@ -41,7 +41,7 @@ def demo(django_db_setup, django_db_blocker):
 
     The tests of the command's flags run it again on top: the pages are there, so what such a run adds is what its
     flags add. The load without users on a server (DEBUG off) is the `demo_network` fixture of tests/conftest.py,
-    which the home page, relevance and similarity tests load their data with.
+    which the home page and relevance tests load their data with.
     """
     with rolled_back_after(django_db_blocker):
         with pytest.MonkeyPatch.context() as patch, override_settings(DEBUG=True):
