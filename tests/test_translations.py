@@ -112,27 +112,44 @@ def test_admin_pages_that_staff_use_are_in_danish(client, network, make_user, ad
     assert "Vælg alle" in html["sidetræ"]
 
 
-def wagtail_msgids(domain: str, *, used_in: str = "") -> list[str]:
-    """The message ids of Wagtail's admin catalogue `domain` ("django", "djangojs"), those used in files whose path
-    holds `used_in` when it is given (read from the catalogue's "#:" references)."""
+def wagtail_entries(domain: str, *, used_in: str = "") -> list[tuple[str, str]]:
+    """The (message id, plural id or "") of Wagtail's admin catalogue `domain` ("django", "djangojs"), those used in
+    files whose path holds `used_in` when it is given (read from the catalogue's "#:" references)."""
     import ast
 
     import wagtail.admin
 
     catalogue = Path(wagtail.admin.__file__).parent / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
-    msgids, references, current = [], "", None
+    entries, references, parts, current = [], "", {}, None
     for line in catalogue.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("#:"):
             references += line
-        elif line.startswith("msgid "):
-            current = [ast.literal_eval(line.removeprefix("msgid "))]
+        elif line.startswith(("msgid ", "msgid_plural ")):
+            current, _space, text = line.partition(" ")
+            parts[current] = [ast.literal_eval(text)]
         elif line.startswith('"') and current is not None:
-            current.append(ast.literal_eval(line))  # a long msgid goes on over several lines
+            parts[current].append(ast.literal_eval(line))  # a long id goes on over several lines
         elif current is not None:
-            if used_in in references:
-                msgids.append("".join(current))
-            references, current = "", None
-    return [msgid for msgid in msgids if msgid]
+            msgid, plural = ("".join(parts.get(key, [])) for key in ("msgid", "msgid_plural"))
+            if msgid and used_in in references:
+                entries.append((msgid, plural))
+            references, parts, current = "", {}, None
+    return entries
+
+
+def wagtail_msgids(domain: str, *, used_in: str = "") -> list[str]:
+    return [msgid for msgid, _plural in wagtail_entries(domain, used_in=used_in)]
+
+
+def untranslated(entries: list[tuple[str, str]], same_in_danish: frozenset = frozenset()) -> list[str]:
+    """The entries that Danish leaves as they are, apart from words that are the same in Danish."""
+    with translation.override("da"):
+        return [
+            msgid
+            for msgid, plural in entries
+            if msgid not in same_in_danish
+            and (translation.ngettext(msgid, plural, 1) == msgid if plural else translation.gettext(msgid) == msgid)
+        ]
 
 
 @pytest.mark.django_db
@@ -157,6 +174,21 @@ def test_every_string_of_wagtails_moderation_and_comment_mails_is_danish():
     assert len(strings) > 40
     with translation.override("da"):
         assert [msgid for msgid in strings if translation.gettext(msgid) == msgid] == []
+
+
+def test_every_string_of_wagtails_page_screens_is_danish():
+    """The explorer, the editor and publishing, moving and deleting pages, one at a time or in bulk: what editors
+    and coordinators use every day, including the headings read out to screen reader users ("Exploring", "Editing
+    %(page_type)s")."""
+    entries = wagtail_entries("django", used_in="templates/wagtailadmin/pages/")
+    entries += wagtail_entries("django", used_in="views/pages/")
+    assert len(entries) > 150
+    assert untranslated(entries, same_in_danish=frozenset({"Status", "Type", "Live"})) == []
+    with translation.override("da"):
+        assert translation.gettext("Editing %(page_type)s") % {"page_type": "Forsøg"} == "Redigerer Forsøg"
+        assert translation.ngettext("Publish 1 page", "Publish %(counter)s pages", 3) % {"counter": 3} == (
+            "Udgiv 3 sider"
+        )
 
 
 @pytest.mark.django_db
