@@ -50,8 +50,10 @@ def _pending() -> bool:
 
 def key(query, *, reader: bool, engine: str) -> str | None:
     """The cache key of `query` for this reader tier, or None when the cache must not be used."""
-    return part_key(
-        "result",
+    if _pending():
+        return None
+    parts = [
+        generation(),
         engine,
         "network" if reader else "public",
         translation.get_language(),
@@ -62,16 +64,9 @@ def key(query, *, reader: bool, engine: str) -> str | None:
         query.per_page,
         query.notices,
         query.errors,
-    )
-
-
-def part_key(kind: str, *parts) -> str | None:
-    """The cache key of something computed from the index under this generation (an answer, or a part that many
-    answers share), or None when the cache must not be used. `parts` must say everything the value depends on."""
-    if _pending():
-        return None
-    digest = hashlib.sha256(json.dumps([generation(), *parts], default=str).encode()).hexdigest()
-    return f"search:{kind}:{digest}"
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"search:result:{digest}"
 
 
 def get(cache_key: str | None):

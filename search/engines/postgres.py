@@ -3,18 +3,12 @@
 Two SQL queries answer a search page whatever the number of hits: one counts the matches and every facet value
 under the same filters (each facet under the other facets' filters, so alternatives stay visible), one ranks the
 matches and cuts `ts_headline` snippets for the page of hits shown only.
-
-A search that the planner expects to match most of the pages the reader may see (a word on nearly every page, or
-no words at all) is counted the other way round: the facet values of every page the reader may see, computed once
-per generation of the index and kept in the cache (search/cache.py), minus those of the few pages it does not
-match. Two estimates from the planner's statistics (EXPLAIN, no execution) decide which way.
 """
 
 import contextlib
 
 from django.db import connection, transaction
 
-from search import cache as result_cache
 from search import indexing
 from search.engines.base import SearchEngine, no_progress, no_report
 from search.facets import FACETS
@@ -36,8 +30,6 @@ HEADLINE_OPTIONS = (
     'MaxFragments=2, FragmentDelimiter=" … "'
 )
 HEADLINE_SOURCE_CHARS = 20_000
-# Count by complement when the planner expects the search to match more than this share of the visible pages.
-COMPLEMENT_SHARE = 0.5
 SNIPPET_FALLBACK_CHARS = 240
 
 SORT_SQL = {
@@ -149,10 +141,6 @@ class PostgresEngine(SearchEngine):
 
     name = "postgres"
 
-    def __init__(self, *, complement_share: float | None = COMPLEMENT_SHARE):
-        """`complement_share`: count by complement above this expected share of matches (0: always; None: never)."""
-        self.complement_share = complement_share
-
     def rebuild(self, *, progress=no_progress, report=no_report) -> int:
         with progress("PostgreSQL", indexing.count_indexable()) as advance:
             count = indexing.rebuild(progress=advance)
@@ -176,11 +164,10 @@ class PostgresEngine(SearchEngine):
         """Hits, facet counts and total for `query`; `reader` is True for logged-in network readers."""
         from search.query import SearchResult
 
-        visible, base, title, head = SqlParts(), SqlParts(), SqlParts(), SqlParts()
-        for parts in (visible, base, title, head):
+        base, title, head = SqlParts(), SqlParts(), SqlParts()
+        for parts, vector in ((base, "vector"), (title, "vector_title"), (head, "vector_head")):
             if not reader:
                 parts.add("visibility = 'public'")
-        for parts, vector in ((base, "vector"), (title, "vector_title"), (head, "vector_head")):
             text_sql, text_params = text_conditions(understanding, match_any=match_any, vector=vector)
             parts.add(text_sql, *text_params)
 
@@ -190,58 +177,15 @@ class PostgresEngine(SearchEngine):
             facet_sql[facet.param] = facet_condition(facet, values) if values else ("TRUE", [])
 
         with without_sequential_scans():
-            facets, total = self._facets(base, visible, facet_sql)
+            facets, total = self._facets(base, facet_sql)
             if total and query.offset >= total:
                 query.page = (total - 1) // query.per_page + 1  # past the end: the last page, and the service says so
             hits = self._hits(query, base, [title, head], facet_sql, understanding) if total else []
         return SearchResult(query=query, hits=hits, facets=facets, total=total, engine=self.name)
 
-    def _facets(self, base: SqlParts, visible: SqlParts, facet_sql: dict) -> tuple[list[Facet], int]:
-        """Every facet value's count among the matches (`base`), and the number of matches under every filter; by
-        complement when the planner expects most of the `visible` pages to match."""
-        if self._mostly_matches(base, visible):
-            totals_key = result_cache.part_key("facet-totals", visible.sql(), visible.params, facet_sql)
-            totals = result_cache.get(totals_key)
-            if totals is None:
-                totals = self._facet_rows(visible, facet_sql)
-                result_cache.put(totals_key, totals)
-            # The visible pages the search does not match; the condition's columns are the inner row's (`w`).
-            unmatched = SqlParts()
-            unmatched.conditions = [*visible.conditions]
-            unmatched.params = [*visible.params]
-            unmatched.add(
-                "NOT EXISTS (SELECT 1 FROM search_searchdocument AS w "  # noqa: S608 (our names)
-                f"WHERE w.page_id = search_searchdocument.page_id AND {base.sql()})",
-                *base.params,
-            )
-            without = {(facet, value): count for facet, value, count, _label in self._facet_rows(unmatched, facet_sql)}
-            rows = [
-                (facet, value, count - without.get((facet, value), 0), label) for facet, value, count, label in totals
-            ]
-        else:
-            rows = self._facet_rows(base, facet_sql)
-        return self._facet_list(rows)
-
-    def _mostly_matches(self, base: SqlParts, visible: SqlParts) -> bool:
-        """Whether the planner expects `base` to match more than `complement_share` of the `visible` pages."""
-        if self.complement_share is None:
-            return False
-        if self.complement_share <= 0:
-            return True
-        with connection.cursor() as cursor:
-            # One statement, planned and not run: the two scans under its Append carry the two estimates.
-            cursor.execute(
-                f"EXPLAIN (FORMAT JSON) SELECT 1 FROM search_searchdocument WHERE {base.sql()} "  # noqa: S608
-                f"UNION ALL SELECT 1 FROM search_searchdocument WHERE {visible.sql()}",
-                base.params + visible.params,
-            )
-            matches, pages = (scan["Plan Rows"] for scan in cursor.fetchone()[0][0]["Plan"]["Plans"])
-        return matches > self.complement_share * pages
-
-    def _facet_rows(self, where: SqlParts, facet_sql: dict) -> list[tuple[str, str, int, str | None]]:
-        """(facet, value, count, label) of every facet value among the documents `where` holds for, "_total" for
-        the documents under every filter, in one pass: each document's `facet_values` ("kommune:x") are unnested
-        once, and a value is counted where every filter but its own facet's holds."""
+    def _facets(self, base: SqlParts, facet_sql: dict) -> tuple[list[Facet], int]:
+        """Every facet value's count in one pass over the matches: each document's `facet_values` ("kommune:x")
+        are unnested once, and a value is counted where every filter but its own facet's holds."""
         # Constants and column names only: every value reaches PostgreSQL as a parameter.
         active = [facet for facet in FACETS if facet_sql[facet.param][0] != "TRUE"]
         columns = "".join(f", ({facet_sql[facet.param][0]}) AS f_{facet.param}" for facet in active)
@@ -257,7 +201,7 @@ class PostgresEngine(SearchEngine):
             count = "count(*)"
         sql = f"""
             WITH m AS (
-                SELECT facet_values{columns} FROM search_searchdocument WHERE {where.sql()}
+                SELECT facet_values{columns} FROM search_searchdocument WHERE {base.sql()}
             ), c AS (
                 SELECT fv, {count} AS n FROM m, unnest(m.facet_values || '{{_total:}}'::text[]) AS fv GROUP BY fv
             )
@@ -267,17 +211,13 @@ class PostgresEngine(SearchEngine):
             WHERE c.n > 0
         """  # noqa: S608 (only our column names and placeholders)
         with connection.cursor() as cursor:
-            cursor.execute(sql, column_params + where.params)
-            return cursor.fetchall()
+            cursor.execute(sql, column_params + base.params)
+            rows = cursor.fetchall()
 
-    def _facet_list(self, rows) -> tuple[list[Facet], int]:
-        """The facets with their values' counts and labels, in their order, and the total, from `_facet_rows`."""
         total = 0
         by_facet = {facet.param: [] for facet in FACETS}
         kinds = kind_labels()
         for facet_param, value, count, label in rows:
-            if count <= 0:  # a value of the complement's totals that none of the matches has
-                continue
             if facet_param not in by_facet:
                 total = count if facet_param == "_total" else total
                 continue

@@ -185,37 +185,3 @@ def test_two_changes_committed_at_once_make_two_generations_in_the_database_cach
         time.sleep(0.5)  # the other change reads the generation while this one's count is not yet committed
     other.join(timeout=30)
     assert result_cache.generation() == generation + 2
-
-
-def facet_counts(client, text="", **filters) -> tuple[int, dict[str, dict[str, int]]]:
-    body = client.get("/api/v1/search", {"q": text, **filters}).json()
-    return body["total"], {
-        param: {value["value"]: value["count"] for value in values} for param, values in body["facets"].items()
-    }
-
-
-def test_the_facet_totals_kept_for_broad_searches_follow_every_change_filter_and_reader(client, monkeypatch):
-    from search.engines import get_engine
-
-    monkeypatch.setattr(get_engine(), "complement_share", 0)  # every search counted by complement
-    kvante()
-    assert facet_counts(client)[1]["kommune"] == {"helsingor": 1}
-    # A publish makes a new generation: the totals kept before it are not used.
-    other = experiment("hillerod", title="Kvantejournal i Hillerød", summary="Også her.")
-    total, facets = facet_counts(client)
-    assert total == 2 and facets["kommune"] == {"helsingor": 1, "hillerod": 1}
-    # Totals are kept per filters: those of Hillerød alone are not those of every municipality.
-    total, facets = facet_counts(client, kommune="hillerod")
-    assert total == 1 and facets["kommune"] == {"helsingor": 1, "hillerod": 1}
-    assert facets["type"] == {"forsoeg": 1}
-    # And per reader tier: a network reader's totals never reach an anonymous reader.
-    PageViewRestriction.objects.create(page=other, restriction_type=PageViewRestriction.LOGIN)
-    from django.contrib.auth import get_user_model
-
-    reader = get_user_model().objects.create_user("laeser", password="test-password-1")
-    client.force_login(reader)
-    assert facet_counts(client)[1]["kommune"] == {"helsingor": 1, "hillerod": 1}
-    client.logout()
-    total, facets = facet_counts(client)
-    assert total == 1 and facets["kommune"] == {"helsingor": 1}
-    assert facet_counts(client, "kvantejournal")[1]["kommune"] == {"helsingor": 1}
