@@ -180,24 +180,29 @@ def test_every_string_of_wagtails_dashboard_and_page_screens_is_danish():
     """The dashboard, the explorer, the editor and publishing, moving and deleting pages, one at a time or in bulk:
     what editors and coordinators use every day, including the headings read out to screen reader users
     ("Exploring", "Editing %(page_type)s"), the times and workflow states on many screens, and the keyboard
-    shortcuts dialog."""
+    shortcuts dialog; and the templates every admin screen shares: the editor's side panels (status, visibility,
+    usage, publishing schedule, content metrics), the breadcrumbs, the notices of edits made in another window and
+    the workflow's timeline, and the side panels' toggles and counts that Wagtail builds in Python (ui/)."""
     entries = []
     for used_in in (
         "templates/wagtailadmin/home/",
         "views/home.py",
         "templates/wagtailadmin/pages/",
         "views/pages/",
-        "templates/wagtailadmin/shared/keyboard_shortcuts",
+        "templates/wagtailadmin/shared/",
+        "ui/",
         "templatetags/wagtailadmin_tags.py",
     ):
         entries += wagtail_entries("django", used_in=used_in)
-    assert len(entries) > 230
-    assert untranslated(entries, same_in_danish=frozenset({"Status", "Type", "Live"})) == []
+    assert len(entries) > 370
+    same_in_danish = frozenset({"Status", "Status: ", "Status %(status)s", "Type", "Live", "System"})
+    assert untranslated(entries, same_in_danish=same_in_danish) == []
     with translation.override("da"):
         assert translation.gettext("Editing %(page_type)s") % {"page_type": "Forsøg"} == "Redigerer Forsøg"
         assert translation.ngettext("Publish 1 page", "Publish %(counter)s pages", 3) % {"counter": 3} == (
             "Udgiv 3 sider"
         )
+        assert translation.gettext("Page visibility: ") == "Sidens synlighed: "
 
 
 @pytest.mark.django_db
