@@ -112,14 +112,15 @@ def test_admin_pages_that_staff_use_are_in_danish(client, network, make_user, ad
     assert "Vælg alle" in html["sidetræ"]
 
 
-def wagtail_entries(domain: str, *, used_in: str = "") -> list[tuple[str, str]]:
-    """The (message id, plural id or "") of Wagtail's admin catalogue `domain` ("django", "djangojs"), those used in
-    files whose path holds `used_in` when it is given (read from the catalogue's "#:" references)."""
+def wagtail_entries(domain: str, *, used_in: str = "", app: str = "admin") -> list[tuple[str, str]]:
+    """The (message id, plural id or "") of the catalogue `domain` ("django", "djangojs") of Wagtail's `app` ("admin",
+    or "" for Wagtail's core), those used in files whose path holds `used_in` when it is given (read from the
+    catalogue's "#:" references)."""
     import ast
 
-    import wagtail.admin
+    import wagtail
 
-    catalogue = Path(wagtail.admin.__file__).parent / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
+    catalogue = Path(wagtail.__file__).parent / app / "locale" / "en" / "LC_MESSAGES" / f"{domain}.po"
     entries, references, parts, current = [], "", {}, None
     for line in catalogue.read_text(encoding="utf-8").splitlines() + [""]:
         if line.startswith("#:"):
@@ -203,6 +204,42 @@ def test_every_string_of_wagtails_dashboard_and_page_screens_is_danish():
             "Udgiv 3 sider"
         )
         assert translation.gettext("Page visibility: ") == "Sidens synlighed: "
+
+
+def test_every_string_of_wagtails_lists_forms_and_reports_is_danish():
+    """The generic views that the snippets, users, groups and the network's own lists are built on (listings,
+    create, edit, delete, history, their messages) and the reports menu (locked pages, site history, aging pages,
+    page types, workflows)."""
+    entries = []
+    for used_in in (
+        "views/generic/",
+        "templates/wagtailadmin/generic/",
+        "views/reports/",
+        "templates/wagtailadmin/reports/",
+    ):
+        entries += wagtail_entries("django", used_in=used_in)
+    assert len(entries) > 170
+    assert untranslated(entries, same_in_danish=frozenset({"Status", "Live", "Type", "App", "ID"})) == []
+    with translation.override("da"):
+        assert translation.ngettext("There is %(counter)s match", "There are %(counter)s matches", 2) % {
+            "counter": 2
+        } == ("Der er 2 resultater")
+
+
+def test_every_action_in_wagtails_history_is_danish():
+    """What a page's history, the site history report and the workflow's timeline say happened ("Published",
+    "Approved at 'Koordinator'. 'Godkendelse' complete"): the log actions Wagtail's core registers."""
+    entries = wagtail_entries("django", used_in="wagtail_hooks.py", app="")
+    assert len(entries) > 70
+    assert untranslated(entries) == []
+
+
+def test_every_string_of_wagtails_snippets_is_danish():
+    """The snippets' own catalogue: their lists, choosers and deletion (the network's own vocabularies are
+    snippets). "Snippets" stays the admin's name for them."""
+    entries = wagtail_entries("django", app="snippets")
+    assert len(entries) > 30
+    assert untranslated(entries, same_in_danish=frozenset({"Snippets"})) == []
 
 
 @pytest.mark.django_db
