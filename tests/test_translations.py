@@ -221,9 +221,8 @@ def test_every_string_of_wagtails_lists_forms_and_reports_is_danish():
     assert len(entries) > 170
     assert untranslated(entries, same_in_danish=frozenset({"Status", "Live", "Type", "App", "ID"})) == []
     with translation.override("da"):
-        assert translation.ngettext("There is %(counter)s match", "There are %(counter)s matches", 2) % {
-            "counter": 2
-        } == ("Der er 2 resultater")
+        matches = translation.ngettext("There is %(counter)s match", "There are %(counter)s matches", 2)
+        assert matches % {"counter": 2} == "Der er 2 resultater"
 
 
 def test_every_action_in_wagtails_history_is_danish():
